@@ -1,0 +1,257 @@
+/**
+ * The one contract between the renderer and the main process. Every call the UI can make is
+ * listed in `Calls` with its input and output; `KeywardenApi` is the object the renderer gets,
+ * whichever transport carries it (Electron IPC in desktop mode, loopback HTTP in browser mode).
+ *
+ * The renderer imports this file with `import type` only (lint enforces it), so nothing here
+ * may be needed at run time by the renderer. Types only, plus the list of call names that the
+ * preload and the router use to build and check the API.
+ */
+import type { KeyScope, KeyStatus } from '../providers/rules'
+import type { EntryStyle, ServerStyle } from '../providers/styles'
+import type {
+  Credential,
+  EntryDetail,
+  EntryInput,
+  EntryPatch,
+  EntrySummary,
+  HistoryItem,
+  SecretField,
+  ValidationStatus,
+} from '../vault/types'
+
+export type {
+  Credential,
+  EntryDetail,
+  EntryInput,
+  EntryPatch,
+  EntrySummary,
+  HistoryItem,
+  SecretField,
+  ValidationStatus,
+  EntryStyle,
+  KeyScope,
+  KeyStatus,
+  ServerStyle,
+}
+
+export type AppMode = 'desktop' | 'browser'
+
+export interface AppInfo {
+  mode: AppMode
+  version: string
+  platform: string
+  /** Where the vault and the key server keep their files. */
+  dataDir: string
+}
+
+export interface VaultStatus {
+  /** A vault file exists at the configured path. */
+  exists: boolean
+  unlocked: boolean
+  path: string
+  /** Milliseconds until another password attempt is allowed (wrong-password back-off), else 0. */
+  retryAfterMs: number
+  /** Entries that failed to open at unlock (tampered or truncated), named by id. */
+  damaged: { id: string; reason: string }[]
+}
+
+export interface CopyResult {
+  /**
+   * 'main': the main process put the value on the clipboard (desktop mode); the renderer never
+   * saw it. 'renderer': browser mode, where only the page can reach the clipboard: `value` is
+   * the one secret the user chose to copy, and the page must clear it after `clearAfterMs`.
+   */
+  copiedBy: 'main' | 'renderer'
+  value?: string
+  clearAfterMs: number
+}
+
+export type ReminderKind = 'expires-soon' | 'expired' | 'rotation-due' | 'validation-failed'
+
+/** A due reminder as the UI shows it. While locked, `entryId` and `entryName` are absent. */
+export interface ReminderView {
+  /** Stable id for snooze/dismiss: `${entryId}:${kind}:${threshold}` (absent while locked). */
+  key?: string
+  kind: ReminderKind
+  /** Days before expiry for 'expires-soon' (30, 14, 7, 1); 0 otherwise. */
+  threshold: number
+  entryId?: string
+  entryName?: string
+  style: EntryStyle
+  /** When the key expires or the rotation falls due (ms since epoch), if known. */
+  dueAt: number | null
+  /** A sentence for people; names no key while the vault is locked. */
+  text: string
+}
+
+export interface RemindersSnapshot {
+  locked: boolean
+  /** One line for a notification or the tray, e.g. "3 keys expire within 7 days — unlock to see which". */
+  summary: string | null
+  count: number
+  items: ReminderView[]
+}
+
+export interface KeyServerStatus {
+  running: boolean
+  url: string | null
+  port: number | null
+  dataDir: string
+}
+
+export interface KeyServerLogLine {
+  time: number
+  method: string
+  path: string
+  style: string | null
+  keyId: string | null
+  status: number
+  outcome: string
+}
+
+/** Ask the local key server for a new key in a provider's style and keep it in the vault. */
+export interface IssueKeyInput {
+  style: ServerStyle
+  name: string
+  owner?: string
+  expiresInDays?: number
+  level?: 'user' | 'project'
+  projectId?: number
+  apiType?: 'rest' | 'batch'
+  environment?: string
+  tags?: string[]
+}
+
+export interface Settings {
+  autoLockMinutes: number
+  clipboardClearSeconds: number
+  /** Days before expiry at which to remind, e.g. [30, 14, 7, 1]. */
+  reminderThresholds: number[]
+  /** How many previous credentials a rotation keeps. */
+  historyLimit: number
+  notifications: boolean
+}
+
+export interface RotateInput {
+  id: string
+  /** The new credential from the provider. Omit for a key issued by the local key server: it rotates there. */
+  credential?: Credential
+  expiresAt?: number | null
+}
+
+/** Every call: its input and its output. Names are `<domain>.<verb>`. */
+export interface Calls {
+  'app.info': { input: void; output: AppInfo }
+  'vault.status': { input: void; output: VaultStatus }
+  'vault.create': { input: { password: string }; output: VaultStatus }
+  'vault.unlock': { input: { password: string }; output: VaultStatus }
+  'vault.lock': { input: void; output: VaultStatus }
+  'vault.changePassword': { input: { oldPassword: string; newPassword: string }; output: VaultStatus }
+  'entries.list': { input: void; output: EntrySummary[] }
+  'entries.search': { input: { query: string }; output: EntrySummary[] }
+  'entries.get': { input: { id: string }; output: EntryDetail }
+  'entries.add': { input: { entry: EntryInput }; output: EntrySummary }
+  'entries.update': { input: { id: string; patch: EntryPatch }; output: EntrySummary }
+  'entries.remove': { input: { id: string }; output: { removed: true } }
+  'entries.reveal': { input: { id: string; field: SecretField }; output: { value: string } }
+  'entries.copy': { input: { id: string; field: SecretField }; output: CopyResult }
+  'entries.rotate': { input: RotateInput; output: EntrySummary }
+  'entries.history': { input: { id: string }; output: HistoryItem[] }
+  'entries.validate': { input: { id: string }; output: { status: ValidationStatus; at: number } }
+  'reminders.list': { input: void; output: RemindersSnapshot }
+  'reminders.snooze': { input: { key: string; days: 1 | 7 }; output: RemindersSnapshot }
+  'reminders.dismiss': { input: { key: string }; output: RemindersSnapshot }
+  'keyserver.status': { input: void; output: KeyServerStatus }
+  'keyserver.start': { input: { port?: number }; output: KeyServerStatus }
+  'keyserver.stop': { input: void; output: KeyServerStatus }
+  'keyserver.issue': { input: IssueKeyInput; output: EntrySummary }
+  'keyserver.log': { input: { limit?: number }; output: KeyServerLogLine[] }
+  'settings.get': { input: void; output: Settings }
+  'settings.update': { input: Partial<Settings>; output: Settings }
+}
+
+export type CallName = keyof Calls
+export type CallInput<K extends CallName> = Calls[K]['input']
+export type CallOutput<K extends CallName> = Calls[K]['output']
+
+/** Events pushed from main to the renderer. */
+export interface Events {
+  'vault-locked': { reason: 'user' | 'idle' | 'suspend' | 'screen-lock' }
+  'vault-unlocked': Record<string, never>
+  'entries-changed': Record<string, never>
+  'reminders-due': RemindersSnapshot
+  'keyserver-log': KeyServerLogLine
+  /** A notification was clicked: show this entry. */
+  'open-entry': { id: string }
+}
+export type EventName = keyof Events
+
+/** Errors cross the transport as data and are rethrown in the renderer as `KeywardenError`. */
+export interface CallError {
+  /** Machine-readable: a VaultError code, 'INVALID_INPUT', 'RULE_VIOLATION', 'UNKNOWN_CALL', ... */
+  code: string
+  /** A sentence for people; never contains a secret. */
+  message: string
+  /** For 'BACKOFF': how long to wait. */
+  retryAfterMs?: number
+}
+
+export type CallResult<K extends CallName> = { ok: true; value: CallOutput<K> } | { ok: false; error: CallError }
+
+type Domain<N extends string> = N extends `${infer D}.${string}` ? D : never
+type Verb<N extends string, D extends string> = N extends `${D}.${infer V}` ? V : never
+type Fn<K extends CallName> = CallInput<K> extends void
+  ? () => Promise<CallOutput<K>>
+  : (input: CallInput<K>) => Promise<CallOutput<K>>
+
+/**
+ * The object the renderer calls: `api.vault.unlock({ password })`, `api.entries.list()`, ...
+ * Named functions only; no generic invoke (style.md §3).
+ */
+export type KeywardenApi = {
+  [D in Domain<CallName>]: { [V in Verb<CallName, D>]: Fn<`${D}.${V}` & CallName> }
+} & {
+  /** Subscribe to an event; returns the function that removes exactly this listener. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void
+}
+
+/** Every call name, for the preload and the router to build and check the API at run time. */
+export const CALL_NAMES = [
+  'app.info',
+  'vault.status',
+  'vault.create',
+  'vault.unlock',
+  'vault.lock',
+  'vault.changePassword',
+  'entries.list',
+  'entries.search',
+  'entries.get',
+  'entries.add',
+  'entries.update',
+  'entries.remove',
+  'entries.reveal',
+  'entries.copy',
+  'entries.rotate',
+  'entries.history',
+  'entries.validate',
+  'reminders.list',
+  'reminders.snooze',
+  'reminders.dismiss',
+  'keyserver.status',
+  'keyserver.start',
+  'keyserver.stop',
+  'keyserver.issue',
+  'keyserver.log',
+  'settings.get',
+  'settings.update',
+] as const satisfies readonly CallName[]
+
+export const EVENT_NAMES = [
+  'vault-locked',
+  'vault-unlocked',
+  'entries-changed',
+  'reminders-due',
+  'keyserver-log',
+  'open-entry',
+] as const satisfies readonly EventName[]
