@@ -29,10 +29,12 @@ export interface EntryInput {
   rotationPolicyDays?: number | null
   status?: KeyStatus
   origin?: EntryOrigin
+  /** For keys issued by the local key server: the server's id of the key (rotation goes there). */
+  serverKeyId?: string | null
 }
 
 /** Fields an update may change (the credential changes only through `rotate`). */
-export type EntryPatch = Partial<Omit<EntryInput, 'credential' | 'style' | 'origin'>>
+export type EntryPatch = Partial<Omit<EntryInput, 'credential' | 'style' | 'origin' | 'serverKeyId'>>
 
 /** Last result of validating the key against its provider. */
 export type ValidationStatus = 'valid' | 'invalid' | 'expired' | 'unreachable'
@@ -62,6 +64,7 @@ export interface EntrySummary extends EntryClearMeta {
   scope: KeyScope
   baseUrl: string | null
   origin: EntryOrigin
+  serverKeyId: string | null
   /** Whether the credential has a separate secret (BlazeMeter). */
   hasSecret: boolean
   /** How many previous credentials are kept in the history. */
