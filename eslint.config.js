@@ -11,18 +11,50 @@ const bannedEverywhere = [
 ]
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { paths: bannedEverywhere, patterns: [{ group: ['@electron/remote/*'], message: '@electron/remote defeats the renderer sandbox.' }] }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: bannedEverywhere,
+          patterns: [
+            {
+              group: ['@electron/remote/*'],
+              message: '@electron/remote defeats the renderer sandbox.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -34,13 +66,19 @@ export default tseslint.config(
         {
           paths: [
             ...bannedEverywhere,
-            { name: 'electron', message: 'The renderer talks to main only through window.keywarden.' },
+            {
+              name: 'electron',
+              message: 'The renderer talks to main only through window.keywarden.',
+            },
             { name: 'better-sqlite3', message: 'Storage lives in the main process.' },
             { name: 'libsodium-wrappers-sumo', message: 'Crypto lives in the main process.' },
             { name: 'libsodium-wrappers', message: 'Crypto lives in the main process.' },
           ],
           patterns: [
-            { group: ['node:*'], message: 'Node built-ins do not exist in the sandboxed renderer.' },
+            {
+              group: ['node:*'],
+              message: 'Node built-ins do not exist in the sandboxed renderer.',
+            },
             {
               group: ['**/src-main/**', '!**/src-main/ipc/contract'],
               message: 'The renderer may import only the IPC contract from src-main.',
@@ -48,7 +86,8 @@ export default tseslint.config(
             {
               group: ['**/src-main/ipc/contract'],
               allowTypeImports: true,
-              message: 'Import the contract with `import type`: no main-process code in the renderer.',
+              message:
+                'Import the contract with `import type`: no main-process code in the renderer.',
             },
           ],
         },

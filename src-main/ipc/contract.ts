@@ -147,7 +147,10 @@ export interface Calls {
   'vault.create': { input: { password: string }; output: VaultStatus }
   'vault.unlock': { input: { password: string }; output: VaultStatus }
   'vault.lock': { input: void; output: VaultStatus }
-  'vault.changePassword': { input: { oldPassword: string; newPassword: string }; output: VaultStatus }
+  'vault.changePassword': {
+    input: { oldPassword: string; newPassword: string }
+    output: VaultStatus
+  }
   'entries.list': { input: void; output: EntrySummary[] }
   'entries.search': { input: { query: string }; output: EntrySummary[] }
   'entries.get': { input: { id: string }; output: EntryDetail }
@@ -197,13 +200,15 @@ export interface CallError {
   retryAfterMs?: number
 }
 
-export type CallResult<K extends CallName> = { ok: true; value: CallOutput<K> } | { ok: false; error: CallError }
+export type CallResult<K extends CallName> =
+  { ok: true; value: CallOutput<K> } | { ok: false; error: CallError }
 
 type Domain<N extends string> = N extends `${infer D}.${string}` ? D : never
 type Verb<N extends string, D extends string> = N extends `${D}.${infer V}` ? V : never
-type Fn<K extends CallName> = CallInput<K> extends void
-  ? () => Promise<CallOutput<K>>
-  : (input: CallInput<K>) => Promise<CallOutput<K>>
+type Fn<K extends CallName> =
+  CallInput<K> extends void
+    ? () => Promise<CallOutput<K>>
+    : (input: CallInput<K>) => Promise<CallOutput<K>>
 
 /**
  * The object the renderer calls: `api.vault.unlock({ password })`, `api.entries.list()`, ...

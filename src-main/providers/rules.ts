@@ -83,7 +83,10 @@ function sameAccount(a: KeyFacts, b: KeyFacts): boolean {
 }
 
 /** Check the limits on how many keys may exist, given the other keys already kept. */
-export function findLimitViolation(candidate: KeyFacts, others: readonly KeyFacts[]): RuleViolation | null {
+export function findLimitViolation(
+  candidate: KeyFacts,
+  others: readonly KeyFacts[],
+): RuleViolation | null {
   const rules = STYLE_RULES[candidate.style]
   const peers = others.filter((o) => o.id !== candidate.id && sameAccount(o, candidate))
   const who = accountOf(candidate.scope) ? ` "${accountOf(candidate.scope)}"` : ''
@@ -126,11 +129,19 @@ export function findExpiryViolation(
   const { expiresAt, issuedAt } = candidate
   if (expiresAt === null) {
     if (rules.expiry.kind === 'choices' && !rules.expiry.allowNone)
-      return { code: 'expiry-not-allowed', style: candidate.style, message: `${rules.displayName} keys must have an expiry.` }
+      return {
+        code: 'expiry-not-allowed',
+        style: candidate.style,
+        message: `${rules.displayName} keys must have an expiry.`,
+      }
     return null
   }
   if (expiresAt <= issuedAt)
-    return { code: 'expiry-in-past', style: candidate.style, message: 'The expiry date must be after the date the key was issued.' }
+    return {
+      code: 'expiry-in-past',
+      style: candidate.style,
+      message: 'The expiry date must be after the date the key was issued.',
+    }
   const lifetime = expiresAt - issuedAt
   switch (rules.expiry.kind) {
     case 'any':
@@ -142,7 +153,9 @@ export function findExpiryViolation(
         message: `${rules.displayName} API keys never expire; leave the expiry empty.`,
       }
     case 'choices': {
-      const ok = rules.expiry.days.some((d) => Math.abs(lifetime - d * DAY_MS) <= EXPIRY_MATCH_TOLERANCE_MS)
+      const ok = rules.expiry.days.some(
+        (d) => Math.abs(lifetime - d * DAY_MS) <= EXPIRY_MATCH_TOLERANCE_MS,
+      )
       if (ok) return null
       const choices = (rules.expiry.allowNone ? ['none'] : []).concat(rules.expiry.days.map(String))
       const max = Math.max(...rules.expiry.days)
@@ -173,15 +186,34 @@ export function findScopeViolation(candidate: KeyFacts): RuleViolation | null {
   const { scope, style } = candidate
   if (style === 'wellows') {
     const level = scope.level ?? 'user'
-    if (level === 'project' && !(Number.isInteger(scope.projectId) && (scope.projectId as number) > 0))
-      return { code: 'scope-invalid', style, message: 'A Wellows project-level key needs a project id (a positive whole number).' }
+    if (
+      level === 'project' &&
+      !(Number.isInteger(scope.projectId) && (scope.projectId as number) > 0)
+    )
+      return {
+        code: 'scope-invalid',
+        style,
+        message: 'A Wellows project-level key needs a project id (a positive whole number).',
+      }
     if (level === 'user' && scope.projectId != null)
-      return { code: 'scope-invalid', style, message: 'A Wellows user-level key reaches every project; it takes no project id.' }
+      return {
+        code: 'scope-invalid',
+        style,
+        message: 'A Wellows user-level key reaches every project; it takes no project id.',
+      }
   } else if (scope.level !== undefined || scope.projectId != null) {
-    return { code: 'scope-invalid', style, message: 'Only Wellows keys have a key level and project id.' }
+    return {
+      code: 'scope-invalid',
+      style,
+      message: 'Only Wellows keys have a key level and project id.',
+    }
   }
   if (style !== 'similarweb' && scope.apiType !== undefined)
-    return { code: 'scope-invalid', style, message: 'Only Similarweb keys are made for the REST or Batch API.' }
+    return {
+      code: 'scope-invalid',
+      style,
+      message: 'Only Similarweb keys are made for the REST or Batch API.',
+    }
   return null
 }
 
@@ -198,7 +230,11 @@ export function findRuleViolation(
     const problem = credentialProblem(candidate.style, candidate.credential)
     if (problem) return { code: 'credential-invalid', style: candidate.style, message: problem }
   }
-  return findScopeViolation(candidate) ?? findExpiryViolation(candidate, policy) ?? findLimitViolation(candidate, others)
+  return (
+    findScopeViolation(candidate) ??
+    findExpiryViolation(candidate, policy) ??
+    findLimitViolation(candidate, others)
+  )
 }
 
 /** Convenience for Userplane-style expiry choices: days → seconds as the provider documents them. */

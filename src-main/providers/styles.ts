@@ -5,7 +5,13 @@
  */
 
 /** Styles the local key server emulates. */
-export const SERVER_STYLES = ['webpagetest', 'similarweb', 'userplane', 'wellows', 'blazemeter'] as const
+export const SERVER_STYLES = [
+  'webpagetest',
+  'similarweb',
+  'userplane',
+  'wellows',
+  'blazemeter',
+] as const
 export type ServerStyle = (typeof SERVER_STYLES)[number]
 
 /** Styles a vault entry may have: the five provider styles plus `generic` for any other service. */

@@ -18,7 +18,10 @@ export interface WireRequest {
 }
 
 /** Headers (and query) that carry a credential in a style. */
-export function credentialHeaders(style: ServerStyle, credential: WireCredential): Record<string, string> {
+export function credentialHeaders(
+  style: ServerStyle,
+  credential: WireCredential,
+): Record<string, string> {
   switch (style) {
     case 'webpagetest':
       return { 'X-WPT-API-KEY': credential.key }
@@ -41,19 +44,36 @@ export function credentialHeaders(style: ServerStyle, credential: WireCredential
  * `/v3/batch/credits` with the `api-key` header. Secrets in a query string are what that provider
  * documents; callers must not log the path.
  */
-export function validationRequest(style: ServerStyle, credential: WireCredential, scope: KeyScope = {}): WireRequest {
+export function validationRequest(
+  style: ServerStyle,
+  credential: WireCredential,
+  scope: KeyScope = {},
+): WireRequest {
   switch (style) {
     case 'webpagetest':
-      return { method: 'GET', path: '/testBalance.php', headers: credentialHeaders(style, credential) }
+      return {
+        method: 'GET',
+        path: '/testBalance.php',
+        headers: credentialHeaders(style, credential),
+      }
     case 'similarweb':
       return scope.apiType === 'batch'
         ? { method: 'GET', path: '/v3/batch/credits', headers: { 'api-key': credential.key } }
-        : { method: 'GET', path: `/capabilities?api_key=${encodeURIComponent(credential.key)}`, headers: {} }
+        : {
+            method: 'GET',
+            path: `/capabilities?api_key=${encodeURIComponent(credential.key)}`,
+            headers: {},
+          }
     case 'userplane':
-      return { method: 'GET', path: '/api/v1/public/me', headers: credentialHeaders(style, credential) }
+      return {
+        method: 'GET',
+        path: '/api/v1/public/me',
+        headers: credentialHeaders(style, credential),
+      }
     case 'wellows': {
       const headers = credentialHeaders(style, credential)
-      if (scope.level === 'project' && scope.projectId != null) headers['X-Project-ID'] = String(scope.projectId)
+      if (scope.level === 'project' && scope.projectId != null)
+        headers['X-Project-ID'] = String(scope.projectId)
       return { method: 'GET', path: '/api/v1/validate', headers }
     }
     case 'blazemeter':
@@ -64,14 +84,20 @@ export function validationRequest(style: ServerStyle, credential: WireCredential
 export type ValidationVerdict = 'valid' | 'invalid' | 'expired'
 
 /** Read a provider's answer to `validationRequest` (status code and raw body text). */
-export function interpretValidationResponse(style: ServerStyle, status: number, body: string): ValidationVerdict {
+export function interpretValidationResponse(
+  style: ServerStyle,
+  status: number,
+  body: string,
+): ValidationVerdict {
   switch (style) {
     case 'webpagetest': {
       // All WebPageTest errors are HTTP 200 with the error in the body.
       if (/API key expired/i.test(body)) return 'expired'
       try {
         const parsed = JSON.parse(body) as { data?: { error?: unknown; remaining?: unknown } }
-        return status === 200 && parsed.data && parsed.data.error === undefined ? 'valid' : 'invalid'
+        return status === 200 && parsed.data && parsed.data.error === undefined
+          ? 'valid'
+          : 'invalid'
       } catch {
         return 'invalid'
       }

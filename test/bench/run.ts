@@ -9,7 +9,10 @@ import { resolve } from 'node:path'
 import type { BenchRow } from './report'
 import { formatTable } from './report'
 
-const SUITES: Record<string, () => Promise<{ run(report: (row: BenchRow) => void): Promise<void> }>> = {
+const SUITES: Record<
+  string,
+  () => Promise<{ run(report: (row: BenchRow) => void): Promise<void> }>
+> = {
   vault: () => import('./vault.bench'),
   keyserver: () => import('./keyserver.bench'),
 }
@@ -30,7 +33,10 @@ async function main(): Promise<void> {
   const folder = resolve(process.cwd(), 'bench-results')
   mkdirSync(folder, { recursive: true })
   const file = resolve(folder, 'results.json')
-  writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), node: process.version, rows }, null, 2))
+  writeFileSync(
+    file,
+    JSON.stringify({ when: new Date().toISOString(), node: process.version, rows }, null, 2),
+  )
   process.stdout.write(`\nwrote ${file}\n`)
 }
 
