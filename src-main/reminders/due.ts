@@ -1,0 +1,146 @@
+/**
+ * What is due: a pure function of the entries' clear metadata, the settings and the time.
+ *
+ * Thresholds are exact durations before an instant in UTC epoch milliseconds ("7 days" is
+ * 7 × 86,400,000 ms), never local calendar days. A local-time rule would meet 23- and 25-hour
+ * days and a repeated hour at daylight-saving changes, and would move when the user travels;
+ * exact durations on the epoch clock give every threshold one fixed moment, so a walk of the
+ * clock in any time zone crosses it exactly once. The price: "1 day before" means 24 hours
+ * before, not "the previous calendar day".
+ */
+import { DAY_MS, STYLE_RULES } from '../providers'
+import type { EntryClearMeta } from '../vault/types'
+import type { DueReminder, ProviderFact, ReminderSettings } from './types'
+
+/** The expiry that applies to an entry: the recorded one, or for BlazeMeter the account cap. */
+export function effectiveExpiry(
+  entry: EntryClearMeta,
+  settings: ReminderSettings,
+): { at: number; fromCap: boolean } | null {
+  if (entry.style === 'blazemeter') {
+    // Every BlazeMeter key has an expiration period no longer than the account's cap, so a key
+    // recorded without an expiry still expires at (issued + cap).
+    const capped = entry.lastRotatedAt + settings.blazemeterCapDays * DAY_MS
+    if (entry.expiresAt === null || entry.expiresAt > capped) return { at: capped, fromCap: true }
+    return { at: entry.expiresAt, fromCap: false }
+  }
+  return entry.expiresAt === null ? null : { at: entry.expiresAt, fromCap: false }
+}
+
+/** The rotation due date: last rotation plus the entry's policy, else its style's default. */
+export function rotationDue(entry: EntryClearMeta): { at: number; policyDays: number } {
+  const policyDays = entry.rotationPolicyDays ?? STYLE_RULES[entry.style].defaultRotationDays
+  return { at: entry.lastRotatedAt + policyDays * DAY_MS, policyDays }
+}
+
+function factOf(entry: EntryClearMeta): ProviderFact | undefined {
+  if (entry.style === 'userplane') return 'userplane-max-lifetime'
+  if (entry.style === 'blazemeter') return 'blazemeter-account-cap'
+  return undefined
+}
+
+/** The reminders of one entry that are due at `now`. */
+export function dueForEntry(
+  entry: EntryClearMeta,
+  settings: ReminderSettings,
+  now: number,
+): DueReminder[] {
+  if (entry.status !== 'active') return []
+  const out: DueReminder[] = []
+  const base = { entryId: entry.id, style: entry.style }
+  const fact = factOf(entry)
+  const expiry = effectiveExpiry(entry, settings)
+  if (expiry) {
+    const extra = { ...(fact ? { fact } : {}), ...(expiry.fromCap ? { expiryFromCap: true } : {}) }
+    if (now >= expiry.at) {
+      out.push({
+        ...base,
+        kind: 'expired',
+        threshold: 0,
+        dueAt: expiry.at,
+        deadline: expiry.at,
+        ...extra,
+      })
+    } else {
+      // The nearest threshold already crossed. Thresholds that fall before the key was issued are
+      // skipped: whoever created a 7-day key knows it expires within 7 days.
+      const crossed = settings.thresholdsDays
+        .filter((days) => {
+          const at = expiry.at - days * DAY_MS
+          return now >= at && at > entry.lastRotatedAt
+        })
+        .sort((a, b) => a - b)[0]
+      if (crossed !== undefined)
+        out.push({
+          ...base,
+          kind: 'expires-soon',
+          threshold: crossed,
+          dueAt: expiry.at - crossed * DAY_MS,
+          deadline: expiry.at,
+          ...extra,
+        })
+    }
+  }
+  const rotation = rotationDue(entry)
+  // A key that expires before its rotation date is already covered by its expiry reminders,
+  // which give the same advice (rotate); a second reminder would be noise.
+  const expiresFirst = expiry !== null && expiry.at <= rotation.at
+  if (!expiresFirst && now >= rotation.at)
+    out.push({
+      ...base,
+      kind: 'rotation-due',
+      threshold: 0,
+      dueAt: rotation.at,
+      deadline: rotation.at,
+      policyDays: rotation.policyDays,
+      ...(fact ? { fact } : {}),
+    })
+  const check = entry.lastCheck
+  if (check && (check.status === 'invalid' || check.status === 'expired') && now >= check.at)
+    out.push({
+      ...base,
+      kind: 'validation-failed',
+      threshold: 0,
+      dueAt: check.at,
+      deadline: check.at,
+      verdict: check.status,
+      ...(fact ? { fact } : {}),
+    })
+  return out
+}
+
+/** Every reminder due at `now`, most urgent deadline first. Revoked and disabled keys give none. */
+export function computeDue(
+  entries: readonly EntryClearMeta[],
+  settings: ReminderSettings,
+  now: number,
+): DueReminder[] {
+  return entries
+    .flatMap((entry) => dueForEntry(entry, settings, now))
+    .sort((a, b) => a.deadline - b.deadline || a.entryId.localeCompare(b.entryId))
+}
+
+/** The next moment after `now` at which something becomes due (for scheduling a precise check). */
+export function nextDueMoment(
+  entries: readonly EntryClearMeta[],
+  settings: ReminderSettings,
+  now: number,
+): number | null {
+  let next: number | null = null
+  const consider = (at: number): void => {
+    if (at > now && (next === null || at < next)) next = at
+  }
+  for (const entry of entries) {
+    if (entry.status !== 'active') continue
+    const expiry = effectiveExpiry(entry, settings)
+    if (expiry) {
+      consider(expiry.at)
+      for (const days of settings.thresholdsDays) {
+        const at = expiry.at - days * DAY_MS
+        if (at > entry.lastRotatedAt) consider(at)
+      }
+    }
+    consider(rotationDue(entry).at)
+  }
+  return next
+}

@@ -1,0 +1,10 @@
+/** The reminder engine: what is due, its bookkeeping, texts, scheduler, calendar and checks. */
+export * from './types'
+export * from './errors'
+export * from './settings'
+export * from './due'
+export * from './state'
+export * from './texts'
+export * from './scheduler'
+export * from './ics'
+export * from './validate'
