@@ -1,0 +1,112 @@
+/**
+ * The one place that maps a call name to a service method and validates its input. Both
+ * transports (Electron IPC and loopback HTTP) call `createRouter(services).call(name, input)`.
+ *
+ * Every outcome is a CallResult: typed errors keep their code and message (written to be shown,
+ * never holding a secret); anything unexpected becomes INTERNAL with a generic sentence, because
+ * an arbitrary error text might quote a value it was handed.
+ */
+import { ProviderRuleError } from '../providers'
+import { ReminderError } from '../reminders/errors'
+import type { AppServices } from '../services/app-services'
+import { AppError } from '../services/errors'
+import { VaultError } from '../vault/errors'
+import { CALL_NAMES, type CallError, type CallName, type CallResult, type Calls } from './contract'
+import { INPUT_SCHEMAS, describeIssues } from './schemas'
+
+type Handler<K extends CallName> = (
+  services: AppServices,
+  input: Exclude<Calls[K]['input'], void> extends never ? undefined : Calls[K]['input'],
+) => Calls[K]['output'] | Promise<Calls[K]['output']>
+
+type Handlers = { [K in CallName]: Handler<K> }
+
+const HANDLERS: Handlers = {
+  'app.info': (s) => s.info(),
+  'vault.status': (s) => s.vaultStatus(),
+  'vault.create': (s, i) => s.createVault(i.password),
+  'vault.unlock': (s, i) => s.unlock(i.password),
+  'vault.lock': (s) => s.lock('user'),
+  'vault.changePassword': (s, i) => s.changePassword(i.oldPassword, i.newPassword),
+  'entries.list': (s) => s.list(),
+  'entries.search': (s, i) => s.search(i.query),
+  'entries.get': (s, i) => s.get(i.id),
+  'entries.add': (s, i) => s.add(i.entry),
+  'entries.update': (s, i) => s.update(i.id, i.patch),
+  'entries.remove': (s, i) => s.remove(i.id),
+  'entries.reveal': (s, i) => s.reveal(i.id, i.field),
+  'entries.copy': (s, i) => s.copy(i.id, i.field),
+  'entries.rotate': (s, i) => s.rotate(i),
+  'entries.history': (s, i) => s.history(i.id),
+  'entries.validate': (s, i) => s.validate(i.id),
+  'reminders.list': (s) => s.remindersSnapshot(),
+  'reminders.snooze': (s, i) => s.snooze(i.key, i.days),
+  'reminders.dismiss': (s, i) => s.dismiss(i.key),
+  'keyserver.status': (s) => s.keyserverStatus(),
+  'keyserver.start': (s, i) => s.startKeyserver(i?.port),
+  'keyserver.stop': (s) => s.stopKeyserver(),
+  'keyserver.issue': (s, i) => s.issue(i),
+  'keyserver.log': (s, i) => s.keyserverLog(i?.limit),
+  'settings.get': (s) => s.settings(),
+  'settings.update': (s, i) => s.updateSettings(i),
+}
+
+export interface Router {
+  /** Validate and run one call; never throws. */
+  call(name: string, input: unknown): Promise<CallResult<CallName>>
+  /** Whether `name` is a call of the contract. */
+  has(name: string): name is CallName
+}
+
+const CALLS: ReadonlySet<string> = new Set(CALL_NAMES)
+
+/** Whether a string names a call of the contract. */
+export function isCallName(name: string): name is CallName {
+  return CALLS.has(name)
+}
+
+/** Build the router over one AppServices. */
+export function createRouter(services: AppServices, onCall?: (name: CallName) => void): Router {
+  return {
+    has: isCallName,
+    async call(name, input) {
+      if (!isCallName(name))
+        return failure({
+          code: 'UNKNOWN_CALL',
+          message: `There is no call named ${JSON.stringify(name.slice(0, 64))}.`,
+        })
+      const parsed = INPUT_SCHEMAS[name].safeParse(input)
+      if (!parsed.success)
+        return failure({ code: 'INVALID_INPUT', message: describeIssues(parsed.error) })
+      onCall?.(name)
+      try {
+        const handler = HANDLERS[name] as (s: AppServices, i: unknown) => unknown
+        const value = (await handler(services, parsed.data)) as Calls[CallName]['output']
+        return { ok: true, value }
+      } catch (error) {
+        return failure(toCallError(error))
+      }
+    },
+  }
+}
+
+function failure(error: CallError): CallResult<CallName> {
+  return { ok: false, error }
+}
+
+/** Our typed errors keep code and message; anything else is INTERNAL with a generic sentence. */
+export function toCallError(error: unknown): CallError {
+  if (error instanceof VaultError || error instanceof AppError) {
+    const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs
+    return typeof retryAfterMs === 'number'
+      ? { code: error.code, message: error.message, retryAfterMs }
+      : { code: error.code, message: error.message }
+  }
+  if (error instanceof ProviderRuleError) return { code: 'RULE_VIOLATION', message: error.message }
+  if (error instanceof ReminderError) return { code: error.code, message: error.message }
+  return {
+    code: 'INTERNAL',
+    message:
+      'Something went wrong inside Keywarden. Try again; if it keeps happening, restart the app.',
+  }
+}

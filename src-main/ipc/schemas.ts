@@ -1,0 +1,171 @@
+/**
+ * One zod schema per call's input. Strings are bounded, objects refuse unknown keys, numbers are
+ * finite and within sane ranges: whatever a renderer (or a page in browser mode) sends is
+ * narrowed here before a service sees it.
+ */
+import { z } from 'zod'
+import { ENTRY_STYLES, SERVER_STYLES } from '../providers'
+import type { CallName } from './contract'
+
+const MAX_ID = 128
+const MAX_NAME = 200
+const MAX_KEY = 4096
+const MAX_TEXT = 10_000
+const MAX_TAGS = 50
+const MAX_TAG = 64
+const MAX_PASSWORD = 1024
+const MAX_QUERY = 500
+/** Ten thousand years in ms: any later date is a typo, not an expiry. */
+const MAX_TIME = 253_402_300_799_999
+
+const id = z.string().min(1, 'An id is required.').max(MAX_ID)
+const password = z.string().min(1, 'A password is required.').max(MAX_PASSWORD)
+const time = z.number().int().min(0).max(MAX_TIME)
+const shortText = z.string().max(MAX_NAME)
+const tags = z.array(z.string().min(1).max(MAX_TAG)).max(MAX_TAGS)
+const field = z.enum(['key', 'secret'])
+const baseUrl = z
+  .string()
+  .max(2048)
+  .refine((value) => {
+    try {
+      const url = new URL(value)
+      return url.protocol === 'http:' || url.protocol === 'https:'
+    } catch {
+      return false
+    }
+  }, 'The base URL must be an http(s) URL.')
+
+/** Calls without input accept nothing, `null` or `{}`. */
+const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined)
+
+const credential = z.strictObject({
+  key: z.string().min(1, 'The key is required.').max(MAX_KEY),
+  secret: z.string().min(1).max(MAX_KEY).optional(),
+})
+
+const scope = z.strictObject({
+  account: shortText.optional(),
+  level: z.enum(['user', 'project']).optional(),
+  projectId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31)
+    .nullable()
+    .optional(),
+  apiType: z.enum(['rest', 'batch']).optional(),
+})
+
+const entryPatch = z.strictObject({
+  name: z.string().trim().min(1, 'A name is required.').max(MAX_NAME).optional(),
+  scope: scope.optional(),
+  environment: shortText.optional(),
+  tags: tags.optional(),
+  notes: z.string().max(MAX_TEXT).optional(),
+  baseUrl: baseUrl.nullable().optional(),
+  expiresAt: time.nullable().optional(),
+  lastRotatedAt: time.optional(),
+  rotationPolicyDays: z.number().int().min(1).max(3650).nullable().optional(),
+  status: z.enum(['active', 'disabled', 'revoked']).optional(),
+})
+
+const entryInput = entryPatch.extend({
+  style: z.enum(ENTRY_STYLES),
+  name: z.string().trim().min(1, 'A name is required.').max(MAX_NAME),
+  credential,
+  // Keys from the local key server are added by keyserver.issue only; a caller adds manual keys.
+  origin: z.literal('manual').optional(),
+})
+
+const settingsPatch = z.strictObject({
+  autoLockMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+  clipboardClearSeconds: z.number().int().min(5).max(600).optional(),
+  reminderThresholds: z.array(z.number().int().min(1).max(3650)).min(1).max(10).optional(),
+  historyLimit: z.number().int().min(0).max(100).optional(),
+  notifications: z.boolean().optional(),
+})
+
+/** Input schema of each call (the router's single source of what is accepted). */
+export const INPUT_SCHEMAS = {
+  'app.info': none,
+  'vault.status': none,
+  'vault.create': z.strictObject({
+    password: password.refine(
+      (p) => p.length >= 8,
+      'The master password must have at least 8 characters.',
+    ),
+  }),
+  'vault.unlock': z.strictObject({ password }),
+  'vault.lock': none,
+  'vault.changePassword': z.strictObject({
+    oldPassword: password,
+    newPassword: password.refine(
+      (p) => p.length >= 8,
+      'The new password must have at least 8 characters.',
+    ),
+  }),
+  'entries.list': none,
+  'entries.search': z.strictObject({ query: z.string().max(MAX_QUERY) }),
+  'entries.get': z.strictObject({ id }),
+  'entries.add': z.strictObject({ entry: entryInput }),
+  'entries.update': z.strictObject({ id, patch: entryPatch }),
+  'entries.remove': z.strictObject({ id }),
+  'entries.reveal': z.strictObject({ id, field }),
+  'entries.copy': z.strictObject({ id, field }),
+  'entries.rotate': z.strictObject({
+    id,
+    credential: credential.optional(),
+    expiresAt: time.nullable().optional(),
+  }),
+  'entries.history': z.strictObject({ id }),
+  'entries.validate': z.strictObject({ id }),
+  'reminders.list': none,
+  'reminders.snooze': z.strictObject({
+    key: z.string().min(1).max(300),
+    days: z.union([z.literal(1), z.literal(7)]),
+  }),
+  'reminders.dismiss': z.strictObject({ key: z.string().min(1).max(300) }),
+  'keyserver.status': none,
+  'keyserver.start': z.union([
+    none,
+    z.strictObject({ port: z.number().int().min(0).max(65535).optional() }),
+  ]),
+  'keyserver.stop': none,
+  'keyserver.issue': z.strictObject({
+    style: z.enum(SERVER_STYLES),
+    name: z.string().trim().min(1, 'A name is required.').max(MAX_NAME),
+    owner: shortText.optional(),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+    level: z.enum(['user', 'project']).optional(),
+    projectId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31)
+      .optional(),
+    apiType: z.enum(['rest', 'batch']).optional(),
+    environment: shortText.optional(),
+    tags: tags.optional(),
+  }),
+  'keyserver.log': z.union([
+    none,
+    z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
+  ]),
+  'settings.get': none,
+  'settings.update': settingsPatch,
+} satisfies Record<CallName, z.ZodType>
+
+/** A readable sentence from a zod error: the field path and what was wrong, never the value. */
+export function describeIssues(error: z.ZodError): string {
+  const first = error.issues.slice(0, 3).map((issue) => {
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : ''
+    return `${where}${issue.message}`
+  })
+  return `Invalid input. ${first.join('; ')}`
+}

@@ -1,0 +1,380 @@
+/**
+ * The application core both transports call: one vault file, the key server, the reminders
+ * and the settings of one data folder, plus the event bus that carries the contract's events.
+ * The router validates input before anything here runs; this class assumes well-formed input.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type {
+  AppInfo,
+  AppMode,
+  CopyResult,
+  EntryDetail,
+  EntryInput,
+  EntryPatch,
+  EntrySummary,
+  HistoryItem,
+  IssueKeyInput,
+  KeyServerLogLine,
+  KeyServerStatus,
+  RemindersSnapshot,
+  RotateInput,
+  SecretField,
+  Settings,
+  ValidationStatus,
+  VaultStatus,
+} from '../ipc/contract'
+import { STYLE_RULES, isServerStyle } from '../providers'
+import { Vault } from '../vault'
+import type { KdfParams } from '../vault/types'
+import { AppError } from './errors'
+import { EventBus } from './events'
+import { KeyServerControl } from './keyserver'
+import { RemindersService } from './reminders'
+import { readSettings, writeSettings } from './settings'
+
+/** Small Argon2 parameters for tests only (KEYWARDEN_TEST_KDF=fast); users always get the default. */
+export const FAST_TEST_KDF: KdfParams = { opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 }
+
+export interface AppServicesOptions {
+  dataDir: string
+  mode: AppMode
+  version?: string
+  /** Injectable clock (ms since the epoch). */
+  now?: () => number
+  /** KDF parameters for new vaults; default: the vault's own default (or the fast test KDF when asked). */
+  kdf?: KdfParams
+  /**
+   * Desktop mode: put a value on the clipboard from main and clear it later. Absent in browser
+   * mode, where only the page can reach the clipboard.
+   */
+  clipboard?: (value: string, clearAfterMs: number) => void
+}
+
+export type LockReason = 'user' | 'idle' | 'suspend' | 'screen-lock'
+
+/** The KDF for new vaults: an explicit option, else the fast test setting when the env asks. */
+export function kdfFromEnv(env: NodeJS.ProcessEnv = process.env): KdfParams | undefined {
+  return env.KEYWARDEN_TEST_KDF === 'fast' ? FAST_TEST_KDF : undefined
+}
+
+export class AppServices {
+  readonly events = new EventBus()
+  readonly dataDir: string
+  readonly vaultPath: string
+  readonly mode: AppMode
+  readonly now: () => number
+  private readonly version: string
+  private readonly kdf: KdfParams | undefined
+  private readonly clipboard: AppServicesOptions['clipboard']
+  private vault: Vault | null = null
+  private unsubscribeVault: (() => void) | null = null
+  private readonly keyserver: KeyServerControl
+  readonly reminders: RemindersService
+  private closed = false
+
+  constructor(options: AppServicesOptions) {
+    this.dataDir = options.dataDir
+    this.vaultPath = join(options.dataDir, 'vault.kwdb')
+    this.mode = options.mode
+    this.version = options.version ?? '0.1.0'
+    this.now = options.now ?? Date.now
+    this.kdf = options.kdf ?? kdfFromEnv()
+    this.clipboard = options.clipboard
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
+    this.keyserver = new KeyServerControl(this.dataDir, (line) =>
+      this.events.emit('keyserver-log', line),
+    )
+    this.reminders = new RemindersService({
+      now: this.now,
+      vault: () => this.openVault(),
+      onDue: (snapshot) => this.events.emit('reminders-due', snapshot),
+    })
+  }
+
+  /** Open the vault file if it exists (locked), keeping one handle for the life of the app. */
+  private openVault(): Vault | null {
+    if (this.vault) return this.vault
+    if (!existsSync(this.vaultPath)) return null
+    this.attach(Vault.open(this.vaultPath, { now: this.now }))
+    return this.vault
+  }
+
+  private attach(vault: Vault): void {
+    this.vault = vault
+    this.unsubscribeVault = vault.onChange((event) => {
+      // Lock and unlock are announced by this class with their reason; the rest is forwarded.
+      if (event.kind === 'entries') this.events.emit('entries-changed', {})
+      if (event.kind === 'entries' || event.kind === 'reminder-state') this.reminders.refresh()
+    })
+  }
+
+  private existing(): Vault {
+    const vault = this.openVault()
+    if (!vault) throw new AppError('NO_VAULT', 'There is no vault yet. Create one first.')
+    return vault
+  }
+
+  private unlocked(): Vault {
+    const vault = this.existing()
+    if (!vault.isUnlocked)
+      throw new AppError(
+        'LOCKED',
+        'The vault is locked. Unlock it with your master password first.',
+      )
+    return vault
+  }
+
+  /** Start the background parts (the reminders scheduler). */
+  start(): void {
+    this.reminders.start()
+  }
+
+  info(): AppInfo {
+    return {
+      mode: this.mode,
+      version: this.version,
+      platform: process.platform,
+      dataDir: this.dataDir,
+    }
+  }
+
+  // ---- vault lifecycle ----
+
+  vaultStatus(retryAfterMs = 0): VaultStatus {
+    let vault: Vault | null = null
+    try {
+      vault = this.openVault()
+    } catch {
+      // A damaged or newer file: it exists but cannot be opened; unlock reports why.
+    }
+    return {
+      exists: existsSync(this.vaultPath),
+      unlocked: vault?.isUnlocked ?? false,
+      path: this.vaultPath,
+      retryAfterMs,
+      damaged: vault?.isUnlocked ? vault.damaged() : [],
+    }
+  }
+
+  async createVault(password: string): Promise<VaultStatus> {
+    if (existsSync(this.vaultPath))
+      throw new AppError('VAULT_EXISTS', 'A vault already exists here; unlock it instead.')
+    const vault = await Vault.create(this.vaultPath, password, {
+      now: this.now,
+      ...(this.kdf ? { kdf: this.kdf } : {}),
+    })
+    this.attach(vault)
+    this.events.emit('vault-unlocked', {})
+    this.reminders.refresh()
+    return this.vaultStatus()
+  }
+
+  async unlock(password: string): Promise<VaultStatus> {
+    const vault = this.existing()
+    if (vault.isUnlocked) return this.vaultStatus()
+    await vault.unlock(password)
+    this.events.emit('vault-unlocked', {})
+    this.reminders.refresh()
+    return this.vaultStatus()
+  }
+
+  /** Lock (zeroes the vault key in the vault) and tell every listener why. */
+  lock(reason: LockReason = 'user'): VaultStatus {
+    const vault = this.vault
+    if (vault?.isUnlocked) {
+      vault.lock()
+      this.events.emit('vault-locked', { reason })
+      this.reminders.refresh()
+    }
+    return this.vaultStatus()
+  }
+
+  get isUnlocked(): boolean {
+    return this.vault?.isUnlocked ?? false
+  }
+
+  async changePassword(oldPassword: string, newPassword: string): Promise<VaultStatus> {
+    await this.unlocked().changePassword(oldPassword, newPassword)
+    return this.vaultStatus()
+  }
+
+  // ---- entries ----
+
+  list(): EntrySummary[] {
+    return this.unlocked().list()
+  }
+
+  search(query: string): EntrySummary[] {
+    return this.unlocked().search(query)
+  }
+
+  get(id: string): EntryDetail {
+    return this.unlocked().get(id)
+  }
+
+  add(entry: EntryInput): EntrySummary {
+    return this.unlocked().add(entry)
+  }
+
+  update(id: string, patch: EntryPatch): EntrySummary {
+    return this.unlocked().update(id, patch)
+  }
+
+  remove(id: string): { removed: true } {
+    this.unlocked().remove(id)
+    return { removed: true }
+  }
+
+  reveal(id: string, field: SecretField): { value: string } {
+    return { value: this.unlocked().reveal(id, field) }
+  }
+
+  /** Desktop: main copies and clears; browser: the page gets the one value and clears it. */
+  copy(id: string, field: SecretField): CopyResult {
+    const value = this.unlocked().reveal(id, field)
+    const clearAfterMs = this.settings().clipboardClearSeconds * 1000
+    if (this.clipboard) {
+      this.clipboard(value, clearAfterMs)
+      return { copiedBy: 'main', clearAfterMs }
+    }
+    return { copiedBy: 'renderer', value, clearAfterMs }
+  }
+
+  history(id: string): HistoryItem[] {
+    return this.unlocked().history(id)
+  }
+
+  /**
+   * Rotate: with a credential, keep it (the old one goes to history). Without one, a key the
+   * local key server issued rotates there first and the vault keeps the server's new credential.
+   */
+  async rotate(input: RotateInput): Promise<EntrySummary> {
+    const vault = this.unlocked()
+    if (input.credential)
+      return vault.rotate(input.id, {
+        credential: input.credential,
+        ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+      })
+    const entry = vault.get(input.id)
+    if (entry.origin !== 'keyserver' || !entry.serverKeyId || !isServerStyle(entry.style))
+      throw new AppError(
+        'INVALID_INPUT',
+        'Give the new credential from the provider: only keys issued by the local key server rotate by themselves.',
+      )
+    const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style)
+    return vault.rotate(input.id, {
+      credential: issued.credential,
+      expiresAt: input.expiresAt !== undefined ? input.expiresAt : issued.expiresAt,
+    })
+  }
+
+  async validate(id: string): Promise<{ status: ValidationStatus; at: number }> {
+    const vault = this.unlocked()
+    vault.get(id) // a missing entry is reported as such before any network call
+    return this.reminders.validate(vault, id)
+  }
+
+  // ---- reminders ----
+
+  remindersSnapshot(): RemindersSnapshot {
+    return this.reminders.snapshot()
+  }
+
+  snooze(key: string, days: 1 | 7): RemindersSnapshot {
+    return this.reminders.snooze(key, days)
+  }
+
+  dismiss(key: string): RemindersSnapshot {
+    return this.reminders.dismiss(key)
+  }
+
+  // ---- key server ----
+
+  keyserverStatus(): KeyServerStatus {
+    return this.keyserver.status()
+  }
+
+  startKeyserver(port?: number): Promise<KeyServerStatus> {
+    return this.keyserver.start(port)
+  }
+
+  stopKeyserver(): Promise<KeyServerStatus> {
+    return this.keyserver.stop()
+  }
+
+  keyserverLog(limit?: number): KeyServerLogLine[] {
+    return this.keyserver.log(limit)
+  }
+
+  /**
+   * Issue a key on the local key server and keep it in the vault. If the vault refuses it (a
+   * rule, a lock in between), the key is revoked on the server so no orphan stays live.
+   */
+  async issue(input: IssueKeyInput): Promise<EntrySummary> {
+    this.unlocked() // fail before issuing anything
+    const { style, name, owner, expiresInDays, level, projectId, apiType, environment, tags } =
+      input
+    const issued = await this.keyserver.issue({
+      style,
+      name,
+      owner,
+      expiresInDays,
+      level,
+      projectId,
+      apiType,
+    })
+    try {
+      return this.unlocked().add({
+        style,
+        name,
+        credential: issued.credential,
+        scope: {
+          ...(owner !== undefined ? { account: owner } : {}),
+          ...(level !== undefined ? { level } : {}),
+          ...(projectId !== undefined ? { projectId } : {}),
+          ...(apiType !== undefined ? { apiType } : {}),
+        },
+        ...(environment !== undefined ? { environment } : {}),
+        ...(tags !== undefined ? { tags } : {}),
+        baseUrl: this.keyserver.baseUrl(STYLE_RULES[style].serverPrefix),
+        expiresAt: issued.expiresAt,
+        origin: 'keyserver',
+        serverKeyId: issued.id,
+      })
+    } catch (error) {
+      await this.keyserver.revoke(issued.id).catch(() => undefined)
+      throw error
+    }
+  }
+
+  // ---- settings ----
+
+  settings(): Settings {
+    let vault: Vault | null = null
+    try {
+      vault = this.openVault()
+    } catch {
+      // Unreadable vault file: the defaults apply.
+    }
+    return readSettings(vault)
+  }
+
+  updateSettings(patch: Partial<Settings>): Settings {
+    const settings = writeSettings(this.existing(), patch)
+    this.reminders.refresh()
+    return settings
+  }
+
+  /** Stop everything: lock the vault (zeroing its key), stop the key server, close files. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.reminders.stop()
+    this.lock('user')
+    await this.keyserver.stop().catch(() => undefined)
+    this.unsubscribeVault?.()
+    this.vault?.close()
+    this.vault = null
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * Control of the bundled local key server from the application: started on demand in-process,
+ * its request log forwarded as events, and its admin API used to issue and rotate keys.
+ */
+import { join } from 'node:path'
+import type { KeyServerLogLine, KeyServerStatus, ServerStyle } from '../ipc/contract'
+import { AppError } from './errors'
+
+/** The part of the key server's handle this module uses (src-main/keyserver). */
+interface KeyServerHandle {
+  url: string
+  port: number
+  adminToken: string
+  close(): Promise<void>
+  onLog(listener: (entry: KeyServerLogLine) => void): () => void
+  recentLog(limit?: number): KeyServerLogLine[]
+}
+
+/** What the admin API answers for a created or rotated key. */
+export interface IssuedKey {
+  id: string
+  credential: { key: string; secret?: string }
+  expiresAt: number | null
+}
+
+export interface IssueRequest {
+  style: ServerStyle
+  name: string
+  owner?: string
+  expiresInDays?: number
+  level?: 'user' | 'project'
+  projectId?: number
+  apiType?: 'rest' | 'batch'
+}
+
+const ADMIN_TIMEOUT_MS = 10_000
+
+export class KeyServerControl {
+  private handle: KeyServerHandle | null = null
+  private starting: Promise<KeyServerHandle> | null = null
+  private unsubscribeLog: (() => void) | null = null
+  readonly dataDir: string
+
+  constructor(
+    appDataDir: string,
+    private readonly onLog: (line: KeyServerLogLine) => void,
+  ) {
+    this.dataDir = join(appDataDir, 'keyserver')
+  }
+
+  status(): KeyServerStatus {
+    return {
+      running: this.handle !== null,
+      url: this.handle?.url ?? null,
+      port: this.handle?.port ?? null,
+      dataDir: this.dataDir,
+    }
+  }
+
+  /** Start the server (idempotent: a running server is kept, concurrent starts share one). */
+  async start(port = 0): Promise<KeyServerStatus> {
+    if (this.handle) return this.status()
+    if (!this.starting) {
+      this.starting = (async () => {
+        // Loaded on first use: most sessions never start the key server.
+        const { startKeyServer } = await import('../keyserver')
+        try {
+          return (await startKeyServer({ dataDir: this.dataDir, port })) as KeyServerHandle
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code
+          if (code === 'EADDRINUSE')
+            throw new AppError('PORT_IN_USE', `Port ${port} is already in use; choose another one.`)
+          throw error
+        }
+      })()
+    }
+    try {
+      const handle = await this.starting
+      this.handle = handle
+      this.unsubscribeLog = handle.onLog((entry) => this.onLog(toLogLine(entry)))
+    } finally {
+      this.starting = null
+    }
+    return this.status()
+  }
+
+  async stop(): Promise<KeyServerStatus> {
+    const handle = this.handle
+    this.handle = null
+    this.unsubscribeLog?.()
+    this.unsubscribeLog = null
+    if (handle) await handle.close()
+    return this.status()
+  }
+
+  log(limit = 100): KeyServerLogLine[] {
+    return this.handle ? this.handle.recentLog(limit).map(toLogLine) : []
+  }
+
+  /** The base URL a key of this style is validated against: server URL + the style's prefix. */
+  baseUrl(prefix: string): string {
+    return `${this.running().url.replace(/\/$/, '')}${prefix}`
+  }
+
+  /** Issue a key through the admin API (starting the server if needed). */
+  async issue(request: IssueRequest): Promise<IssuedKey> {
+    if (!this.handle) await this.start()
+    const body = await this.admin('POST', '/admin/v1/keys', request)
+    return toIssuedKey(body, request.style)
+  }
+
+  /** Rotate a key on the server the way its provider does; returns the new credential. */
+  async rotate(serverKeyId: string, style: ServerStyle): Promise<IssuedKey> {
+    if (!this.handle) await this.start()
+    const body = await this.admin(
+      'POST',
+      `/admin/v1/keys/${encodeURIComponent(serverKeyId)}/rotate`,
+      {},
+    )
+    return toIssuedKey(body, style)
+  }
+
+  /** Revoke a key on the server (used to undo an issue the vault then refused). */
+  async revoke(serverKeyId: string): Promise<void> {
+    await this.admin('POST', `/admin/v1/keys/${encodeURIComponent(serverKeyId)}/revoke`, {})
+  }
+
+  private running(): KeyServerHandle {
+    if (!this.handle)
+      throw new AppError(
+        'KEYSERVER_STOPPED',
+        'The local key server is not running. Start it first.',
+      )
+    return this.handle
+  }
+
+  private async admin(
+    method: string,
+    path: string,
+    body: unknown,
+  ): Promise<Record<string, unknown>> {
+    const handle = this.running()
+    let response: Response
+    try {
+      response = await fetch(`${handle.url.replace(/\/$/, '')}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${handle.adminToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
+      })
+    } catch {
+      throw new AppError('KEYSERVER_UNREACHABLE', 'The local key server did not answer.')
+    }
+    const text = await response.text()
+    let parsed: Record<string, unknown> = {}
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      // A non-JSON answer is reported by status below.
+    }
+    if (!response.ok) {
+      // The server's own error wording (provider rules) is safe: it never contains a secret.
+      const error = parsed.error as { message?: unknown } | string | undefined
+      const message =
+        typeof error === 'object' && typeof error?.message === 'string'
+          ? error.message
+          : typeof parsed.message === 'string'
+            ? parsed.message
+            : `The local key server refused the request (HTTP ${response.status}).`
+      throw new AppError('KEYSERVER_REFUSED', message)
+    }
+    return parsed
+  }
+}
+
+function toLogLine(entry: KeyServerLogLine): KeyServerLogLine {
+  const { time, method, path, style, keyId, status, outcome } = entry
+  return { time, method, path, style, keyId, status, outcome }
+}
+
+/** Read an admin answer: `credential` is the exact string a client presents (BlazeMeter `id:secret`). */
+function toIssuedKey(body: Record<string, unknown>, style: ServerStyle): IssuedKey {
+  const source = (body.key && typeof body.key === 'object' ? body.key : body) as Record<
+    string,
+    unknown
+  >
+  const id = source.id ?? body.id
+  const credential = body.credential ?? source.credential
+  if (typeof id !== 'string' || typeof credential !== 'string')
+    throw new AppError(
+      'KEYSERVER_REFUSED',
+      'The local key server gave an answer Keywarden does not understand.',
+    )
+  let key = credential
+  let secret: string | undefined
+  if (style === 'blazemeter') {
+    const at = credential.indexOf(':')
+    if (at > 0) {
+      key = credential.slice(0, at)
+      secret = credential.slice(at + 1)
+    }
+  }
+  return {
+    id,
+    credential: secret === undefined ? { key } : { key, secret },
+    expiresAt: toTime(source.expiresAt ?? body.expiresAt),
+  }
+}
+
+function toTime(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (typeof value === 'string') {
+    const parsed = Date.parse(value)
+    return Number.isNaN(parsed) ? null : parsed
+  }
+  return null
+}
