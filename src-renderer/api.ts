@@ -1,0 +1,56 @@
+/**
+ * How the UI reaches the main process: the preload's `window.keywarden` in desktop mode, else
+ * the loopback HTTP client of browser mode. Same contract either way.
+ */
+import type { KeywardenApi } from '../src-main/ipc/contract'
+import { createHttpApi } from './lib/http-api'
+import { takeToken } from './lib/token'
+
+export { KeywardenError, errorMessage, errorCode } from './lib/errors'
+
+declare global {
+  interface Window {
+    keywarden?: KeywardenApi
+  }
+}
+
+let api: KeywardenApi | null = null
+let unauthorized = false
+
+/** Whether the browser-mode server refused our token (the page needs the launch link again). */
+export function isUnauthorized(): boolean {
+  return unauthorized
+}
+
+/** Whether this page has a way to reach Keywarden at all (desktop bridge or a token). */
+export function hasTransport(): boolean {
+  return Boolean(window.keywarden) || getToken() !== null
+}
+
+let token: string | null | undefined
+function getToken(): string | null {
+  if (token === undefined) token = takeToken()
+  return token
+}
+
+/** The API object for this page; built once. */
+export function getApi(): KeywardenApi {
+  if (api) return api
+  if (window.keywarden) {
+    api = window.keywarden
+    return api
+  }
+  api = createHttpApi({
+    baseUrl: '',
+    token: getToken() ?? '',
+    onUnauthorized: () => {
+      unauthorized = true
+    },
+  })
+  return api
+}
+
+/** Which transport is in use, for the status bar. */
+export function transportKind(): 'desktop' | 'browser' {
+  return window.keywarden ? 'desktop' : 'browser'
+}

@@ -1,0 +1,170 @@
+/** Add a key: the fields follow the provider style; the provider's rule errors show as worded. */
+import { useState, type FormEvent } from 'react'
+import type { EntryStyle } from '../../src-main/ipc/contract'
+import { errorMessage } from '../api'
+import { buildEntryInput, EMPTY_FIELDS, type AddFields } from '../lib/entry-input'
+import { ENTRY_STYLE_IDS, STYLE_FORMS } from '../lib/styles'
+import { useEntries } from '../stores/entries'
+import { useUi } from '../stores/ui'
+import { ExpiryField } from './ExpiryField'
+
+export function AddEntryForm() {
+  const [f, setF] = useState<AddFields>(EMPTY_FIELDS)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const form = STYLE_FORMS[f.style]
+  const set = (patch: Partial<AddFields>) => setF((prev) => ({ ...prev, ...patch }))
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    const built = buildEntryInput(f, Date.now())
+    if ('problem' in built) return setError(built.problem)
+    setBusy(true)
+    try {
+      const added = await useEntries.getState().add(built)
+      useUi.getState().notify(`Added “${added.name}”.`)
+      setF(EMPTY_FIELDS)
+      setError(null)
+      useUi.getState().setView('entries')
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <main className="page">
+      <form className="card form-card grid-form" onSubmit={submit} aria-labelledby="add-title">
+        <h1 id="add-title" className="wide">
+          Add a key
+        </h1>
+        <label>
+          Provider
+          <select
+            value={f.style}
+            onChange={(e) => {
+              // Fields of another style do not carry over (a Userplane choice is no date).
+              set({ style: e.target.value as EntryStyle, expiry: '', secret: '' })
+              setError(null)
+            }}
+          >
+            {ENTRY_STYLE_IDS.map((s) => (
+              <option key={s} value={s}>
+                {STYLE_FORMS[s].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Name
+          <input
+            value={f.name}
+            onChange={(e) => set({ name: e.target.value })}
+            placeholder="billing-service"
+          />
+        </label>
+        <label className="wide">
+          {form.credential === 'id-secret' ? 'Key id' : 'API key'}
+          <input
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={f.key}
+            onChange={(e) => set({ key: e.target.value })}
+            placeholder={form.keyPlaceholder}
+          />
+        </label>
+        {form.credential === 'id-secret' && (
+          <label className="wide">
+            Key secret
+            <input
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={f.secret}
+              onChange={(e) => set({ secret: e.target.value })}
+              placeholder="72 hex characters"
+            />
+          </label>
+        )}
+        {form.owner && (
+          <label>
+            {form.ownerLabel ?? 'Owner'}
+            <input value={f.owner} onChange={(e) => set({ owner: e.target.value })} />
+          </label>
+        )}
+        {form.apiType && (
+          <label>
+            API
+            <select
+              value={f.apiType}
+              onChange={(e) => set({ apiType: e.target.value as 'rest' | 'batch' })}
+            >
+              <option value="rest">REST API</option>
+              <option value="batch">Batch API</option>
+            </select>
+          </label>
+        )}
+        {form.level && (
+          <>
+            <label>
+              Key level
+              <select
+                value={f.level}
+                onChange={(e) => set({ level: e.target.value as 'user' | 'project' })}
+              >
+                <option value="user">User level (all projects)</option>
+                <option value="project">Project level</option>
+              </select>
+            </label>
+            {f.level === 'project' && (
+              <label>
+                Project id
+                <input
+                  inputMode="numeric"
+                  value={f.projectId}
+                  onChange={(e) => set({ projectId: e.target.value })}
+                />
+              </label>
+            )}
+          </>
+        )}
+        <ExpiryField style={f.style} value={f.expiry} onChange={(expiry) => set({ expiry })} />
+        <label>
+          Environment
+          <input
+            value={f.environment}
+            onChange={(e) => set({ environment: e.target.value })}
+            placeholder="production"
+          />
+        </label>
+        <label>
+          Tags (comma-separated)
+          <input value={f.tags} onChange={(e) => set({ tags: e.target.value })} />
+        </label>
+        <label className="wide">
+          Check against (base URL, optional)
+          <input type="url" value={f.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
+        </label>
+        <label className="wide">
+          Notes
+          <textarea rows={2} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
+        </label>
+        {error && (
+          <p role="alert" className="error wide">
+            {error}
+          </p>
+        )}
+        <div className="wide">
+          <button type="submit" className="primary" disabled={busy}>
+            Add key
+          </button>
+          <button type="button" onClick={() => useUi.getState().setView('entries')}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </main>
+  )
+}

@@ -1,0 +1,144 @@
+/** The application shell: picks the screen from the vault's state and wires the events. */
+import { useEffect } from 'react'
+import { getApi, hasTransport } from '../api'
+import { dropDecrypted, loadUnlocked, lockNow } from '../lib/session-actions'
+import { useEntries } from '../stores/entries'
+import { useKeyServer } from '../stores/keyserver'
+import { selectDueCount, useReminders } from '../stores/reminders'
+import { selectUnlocked, useSession } from '../stores/session'
+import { useUi, type View } from '../stores/ui'
+import { AddEntryForm } from './AddEntryForm'
+import { EntryDetail } from './EntryDetail'
+import { EntryList } from './EntryList'
+import { KeyServerView } from './KeyServerView'
+import { Notice } from './Notice'
+import { RemindersView } from './RemindersView'
+import { SettingsView } from './SettingsView'
+import { CreateVault, Unlock } from './VaultGate'
+
+export function App() {
+  const transport = hasTransport()
+  const status = useSession((s) => s.status)
+  const loadError = useSession((s) => s.error)
+  const unlocked = useSession(selectUnlocked)
+
+  useEffect(() => {
+    if (!transport) return
+    void useSession
+      .getState()
+      .load()
+      .then(() => {
+        if (selectUnlocked(useSession.getState())) loadUnlocked()
+        else void useReminders.getState().load()
+      })
+    const api = getApi()
+    const offs = [
+      api.on('vault-locked', () => dropDecrypted()),
+      api.on('vault-unlocked', () => {
+        void useSession.getState().load().then(loadUnlocked)
+      }),
+      api.on('entries-changed', () => {
+        if (selectUnlocked(useSession.getState())) void useEntries.getState().load()
+      }),
+      api.on('reminders-due', (snapshot) => useReminders.getState().receive(snapshot)),
+      api.on('keyserver-log', (line) => useKeyServer.getState().appendLog(line)),
+      api.on('open-entry', ({ id }) => {
+        useEntries.getState().select(id)
+        useUi.getState().setView('entries')
+      }),
+    ]
+    return () => offs.forEach((off) => off())
+  }, [transport])
+
+  if (!transport)
+    return (
+      <main className="gate">
+        <section className="card gate-card">
+          <h1>Keywarden</h1>
+          <p>
+            Open Keywarden with the link it printed when it started; this page has no access token.
+          </p>
+        </section>
+      </main>
+    )
+  if (!status)
+    return (
+      <main className="gate" aria-busy="true">
+        {loadError && (
+          <p role="alert" className="error">
+            {loadError}
+          </p>
+        )}
+      </main>
+    )
+  if (!status.exists) return <CreateVault />
+  if (!unlocked) return <Unlock />
+  return <MainView />
+}
+
+const NAV: { id: View; label: string }[] = [
+  { id: 'entries', label: 'Keys' },
+  { id: 'add', label: 'Add key' },
+  { id: 'reminders', label: 'Reminders' },
+  { id: 'keyserver', label: 'Key server' },
+  { id: 'settings', label: 'Settings' },
+]
+
+function MainView() {
+  const view = useUi((s) => s.view)
+  const due = useReminders(selectDueCount)
+  const damaged = useSession((s) => s.status?.damaged ?? [])
+  const selectedId = useEntries((s) => s.selectedId)
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Keywarden</span>
+        <nav aria-label="Main">
+          {NAV.map((n) => (
+            <button
+              key={n.id}
+              type="button"
+              className={'nav' + (view === n.id ? ' current' : '')}
+              aria-current={view === n.id ? 'page' : undefined}
+              onClick={() => useUi.getState().setView(n.id)}
+            >
+              {n.label}
+              {n.id === 'reminders' && due > 0 && (
+                <span className="count-badge" aria-label={`${due} due`}>
+                  {due}
+                </span>
+              )}
+            </button>
+          ))}
+        </nav>
+        <button type="button" className="lock" onClick={() => void lockNow()}>
+          Lock
+        </button>
+      </header>
+      {damaged.length > 0 && (
+        <p role="alert" className="banner error">
+          {damaged.length} {damaged.length === 1 ? 'entry' : 'entries'} could not be opened (damaged
+          or tampered) and are left untouched: {damaged.map((d) => d.id).join(', ')}.
+        </p>
+      )}
+      {view === 'entries' && (
+        <main className="split">
+          <EntryList />
+          {selectedId ? (
+            <EntryDetail key={selectedId} id={selectedId} />
+          ) : (
+            <section className="detail-pane empty muted" aria-label="Key details">
+              Select a key to see it. ↑ ↓ move through the list; / searches.
+            </section>
+          )}
+        </main>
+      )}
+      {view === 'add' && <AddEntryForm />}
+      {view === 'reminders' && <RemindersView />}
+      {view === 'keyserver' && <KeyServerView />}
+      {view === 'settings' && <SettingsView />}
+      <Notice />
+    </div>
+  )
+}

@@ -1,0 +1,234 @@
+/** The panel for one entry: facts, secrets, and what can be done with the key. */
+import { useEffect, useState } from 'react'
+import type { EntryDetail as Detail, HistoryItem } from '../../src-main/ipc/contract'
+import { errorMessage, getApi } from '../api'
+import { expiryBadge, formatDate, formatDateTime, lastCheckBadge } from '../lib/format'
+import { useNow } from '../lib/hooks'
+import { styleLabel, STYLE_FORMS } from '../lib/styles'
+import { useEntries } from '../stores/entries'
+import { useUi } from '../stores/ui'
+import { EditForm } from './EditForm'
+import { RotateForm } from './RotateForm'
+import { SecretRow } from './SecretRow'
+
+type Panel = 'none' | 'rotate' | 'edit' | 'history' | 'delete'
+
+export function EntryDetail(props: { id: string }) {
+  const { id } = props
+  const revision = useEntries((s) => s.revision)
+  const [detail, setDetail] = useState<Detail | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [panel, setPanel] = useState<Panel>('none')
+  const [checking, setChecking] = useState(false)
+  const now = useNow()
+
+  useEffect(() => {
+    let live = true
+    getApi()
+      .entries.get({ id })
+      .then((d) => live && (setDetail(d), setError(null)))
+      .catch((e: unknown) => live && setError(errorMessage(e)))
+    return () => {
+      live = false
+    }
+  }, [id, revision])
+
+  if (error && !detail)
+    return (
+      <section className="detail-pane" aria-label="Key details">
+        <p role="alert" className="error">
+          {error}
+        </p>
+      </section>
+    )
+  if (!detail) return <section className="detail-pane" aria-label="Key details" aria-busy="true" />
+
+  async function checkNow() {
+    setChecking(true)
+    try {
+      const result = await useEntries.getState().validate(id)
+      useUi.getState().notify(`Check: ${result.status}.`, result.status === 'valid' ? 'ok' : 'bad')
+    } catch (e) {
+      useUi.getState().notify(errorMessage(e), 'bad')
+    } finally {
+      setChecking(false)
+    }
+  }
+
+  async function remove() {
+    try {
+      await useEntries.getState().remove(id)
+      useUi.getState().notify(`Deleted “${detail?.name}”.`)
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+  }
+
+  const expiry = expiryBadge(detail.expiresAt, now)
+  const check = lastCheckBadge(detail.lastCheck, now)
+  const idSecret = STYLE_FORMS[detail.style].credential === 'id-secret'
+  const toggle = (p: Panel) => setPanel(panel === p ? 'none' : p)
+
+  return (
+    <section className="detail-pane" aria-label="Key details">
+      <header className="detail-head">
+        <h2>{detail.name}</h2>
+        <p className="muted">
+          {styleLabel(detail.style)}
+          {detail.environment ? ` · ${detail.environment}` : ''} · {detail.status}
+          {detail.origin === 'keyserver' ? ' · issued by the local key server' : ''}
+        </p>
+        <div className="badges">
+          <span className={`badge tone-${expiry.tone}`}>{expiry.text}</span>
+          <span className={`badge tone-${check.tone}`}>last check: {check.text}</span>
+        </div>
+      </header>
+
+      <SecretRow
+        key={`${id}:key:${revision}`}
+        entryId={id}
+        field="key"
+        label={idSecret ? 'Key id' : 'Key'}
+        mask={detail.keyMask}
+      />
+      {detail.hasSecret && (
+        <SecretRow
+          key={`${id}:secret:${revision}`}
+          entryId={id}
+          field="secret"
+          label="Secret"
+          mask="••••••••••••"
+        />
+      )}
+
+      <div className="actions" role="group" aria-label="Key actions">
+        <button type="button" onClick={checkNow} disabled={checking}>
+          {checking ? 'Checking…' : 'Check now'}
+        </button>
+        <button type="button" onClick={() => toggle('rotate')} aria-expanded={panel === 'rotate'}>
+          Rotate
+        </button>
+        <button type="button" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'}>
+          Edit
+        </button>
+        <button type="button" onClick={() => toggle('history')} aria-expanded={panel === 'history'}>
+          History ({detail.historyCount})
+        </button>
+        <button type="button" className="danger" onClick={() => toggle('delete')}>
+          Delete
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+
+      {panel === 'rotate' && <RotateForm entry={detail} onDone={() => setPanel('none')} />}
+      {panel === 'edit' && <EditForm entry={detail} onDone={() => setPanel('none')} />}
+      {panel === 'history' && <History id={id} revision={revision} />}
+      {panel === 'delete' && (
+        <div className="confirm" role="alertdialog" aria-label="Confirm delete">
+          <p>
+            Delete “{detail.name}” and its history from the vault? This cannot be undone. The key
+            itself stays valid at the provider until you revoke it there.
+          </p>
+          <button type="button" className="danger" onClick={remove}>
+            Delete permanently
+          </button>
+          <button type="button" onClick={() => setPanel('none')}>
+            Cancel
+          </button>
+        </div>
+      )}
+
+      <dl className="facts">
+        <dt>Expires</dt>
+        <dd>{formatDate(detail.expiresAt)}</dd>
+        <dt>Last rotated</dt>
+        <dd>{formatDate(detail.lastRotatedAt)}</dd>
+        <dt>Rotation policy</dt>
+        <dd>
+          {detail.rotationPolicyDays
+            ? `every ${detail.rotationPolicyDays} days`
+            : 'provider default'}
+        </dd>
+        {detail.scope.account && (
+          <>
+            <dt>Owner</dt>
+            <dd>{detail.scope.account}</dd>
+          </>
+        )}
+        {detail.scope.level && (
+          <>
+            <dt>Level</dt>
+            <dd>
+              {detail.scope.level}
+              {detail.scope.projectId ? ` · project ${detail.scope.projectId}` : ''}
+            </dd>
+          </>
+        )}
+        {detail.scope.apiType && (
+          <>
+            <dt>API</dt>
+            <dd>{detail.scope.apiType === 'rest' ? 'REST' : 'Batch'}</dd>
+          </>
+        )}
+        {detail.baseUrl && (
+          <>
+            <dt>Checks against</dt>
+            <dd className="mono">{detail.baseUrl}</dd>
+          </>
+        )}
+        {detail.tags.length > 0 && (
+          <>
+            <dt>Tags</dt>
+            <dd>{detail.tags.join(', ')}</dd>
+          </>
+        )}
+        <dt>Added</dt>
+        <dd>{formatDateTime(detail.createdAt)}</dd>
+      </dl>
+      {detail.notes && <p className="notes">{detail.notes}</p>}
+    </section>
+  )
+}
+
+function History(props: { id: string; revision: number }) {
+  const [items, setItems] = useState<HistoryItem[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    let live = true
+    getApi()
+      .entries.history({ id: props.id })
+      .then((h) => live && setItems(h))
+      .catch((e: unknown) => live && setError(errorMessage(e)))
+    return () => {
+      live = false
+    }
+  }, [props.id, props.revision])
+  if (error)
+    return (
+      <p role="alert" className="error">
+        {error}
+      </p>
+    )
+  if (!items) return null
+  return (
+    <section aria-label="Key history" className="history">
+      <h3>Previous keys</h3>
+      {items.length === 0 ? (
+        <p className="muted">No rotation yet.</p>
+      ) : (
+        <ol>
+          {items.map((h) => (
+            <li key={h.index}>
+              <code>{h.keyMask}</code>{' '}
+              <span className="muted">replaced {formatDateTime(h.rotatedAt)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}

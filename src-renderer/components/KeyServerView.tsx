@@ -1,0 +1,240 @@
+/** The local key server: start/stop, issue a key in any style into the vault, the live log. */
+import { useEffect, useState, type FormEvent } from 'react'
+import type { IssueKeyInput, ServerStyle } from '../../src-main/ipc/contract'
+import { errorMessage } from '../api'
+import { SERVER_STYLE_IDS, STYLE_FORMS, USERPLANE_CHOICES } from '../lib/styles'
+import { useEntries } from '../stores/entries'
+import { useKeyServer } from '../stores/keyserver'
+import { useUi } from '../stores/ui'
+
+export function KeyServerView() {
+  const { status, log, busy, error } = useKeyServer()
+  const [port, setPort] = useState('')
+  useEffect(() => {
+    void useKeyServer.getState().load()
+  }, [])
+
+  return (
+    <main className="page two-col">
+      <section className="card" aria-labelledby="ks-title">
+        <h1 id="ks-title">Local key server</h1>
+        <p aria-live="polite" className="ks-status">
+          {status?.running ? (
+            <>
+              <span className="badge tone-ok">running</span> at <code>{status.url}</code>
+            </>
+          ) : (
+            <span className="badge tone-muted">stopped</span>
+          )}
+        </p>
+        {status?.running ? (
+          <button type="button" disabled={busy} onClick={() => void useKeyServer.getState().stop()}>
+            Stop key server
+          </button>
+        ) : (
+          <div className="inline-form">
+            <label>
+              Port
+              <input
+                inputMode="numeric"
+                placeholder="auto"
+                value={port}
+                onChange={(e) => setPort(e.target.value)}
+              />
+            </label>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void useKeyServer.getState().start(port ? Number(port) : undefined)}
+            >
+              Start key server
+            </button>
+          </div>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <IssueForm running={status?.running === true} />
+      </section>
+      <section className="card log-card" aria-labelledby="log-title">
+        <h2 id="log-title">Requests</h2>
+        {log.length === 0 ? (
+          <p className="muted">No requests yet.</p>
+        ) : (
+          <div className="log" role="log" aria-label="Key server requests">
+            <table>
+              <thead>
+                <tr>
+                  <th>Time</th>
+                  <th>Request</th>
+                  <th>Style</th>
+                  <th>Status</th>
+                  <th>Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log
+                  .slice()
+                  .reverse()
+                  .map((l, i) => (
+                    <tr key={`${l.time}-${i}`}>
+                      <td>{new Date(l.time).toLocaleTimeString()}</td>
+                      <td className="mono">
+                        {l.method} {l.path}
+                      </td>
+                      <td>{l.style ?? ''}</td>
+                      <td className={l.status < 300 ? 'tone-ok' : 'tone-bad'}>{l.status}</td>
+                      <td>{l.outcome}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  )
+}
+
+function IssueForm(_props: { running: boolean }) {
+  const [style, setStyle] = useState<ServerStyle>('webpagetest')
+  const [name, setName] = useState('')
+  const [owner, setOwner] = useState('')
+  const [days, setDays] = useState('')
+  const [level, setLevel] = useState<'user' | 'project'>('user')
+  const [projectId, setProjectId] = useState('')
+  const [apiType, setApiType] = useState<'rest' | 'batch'>('rest')
+  const [environment, setEnvironment] = useState('test')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const form = STYLE_FORMS[style]
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    if (!name.trim()) return setError('Give the key a name.')
+    const input: IssueKeyInput = { style, name: name.trim() }
+    if (owner.trim()) input.owner = owner.trim()
+    if (days && form.expiry !== 'never') input.expiresInDays = Number(days)
+    if (form.level) {
+      input.level = level
+      if (level === 'project') input.projectId = Number(projectId)
+    }
+    if (form.apiType) input.apiType = apiType
+    if (environment.trim()) input.environment = environment.trim()
+    setBusy(true)
+    try {
+      const entry = await useKeyServer.getState().issue(input)
+      await useEntries.getState().load()
+      useEntries.getState().select(entry.id)
+      useUi.getState().notify(`Issued “${entry.name}” into the vault.`)
+      setName('')
+      setError(null)
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form className="grid-form subform" onSubmit={submit} aria-labelledby="issue-title">
+      <h2 id="issue-title" className="wide">
+        Issue a key into the vault
+      </h2>
+      <label>
+        Style
+        <select
+          value={style}
+          onChange={(e) => {
+            setStyle(e.target.value as ServerStyle)
+            setDays('')
+          }}
+        >
+          {SERVER_STYLE_IDS.map((s) => (
+            <option key={s} value={s}>
+              {STYLE_FORMS[s].label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Key name
+        <input value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label>
+        Owner
+        <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="optional" />
+      </label>
+      {form.expiry === 'choices' ? (
+        <label>
+          Expires after
+          <select value={days} onChange={(e) => setDays(e.target.value)}>
+            <option value="">No expiration</option>
+            {USERPLANE_CHOICES.map((d) => (
+              <option key={d} value={d}>
+                {d} days
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : form.expiry === 'never' ? (
+        <p className="muted field-note">{form.label} keys never expire.</p>
+      ) : (
+        <label>
+          Expires after (days)
+          <input
+            inputMode="numeric"
+            placeholder="never"
+            value={days}
+            onChange={(e) => setDays(e.target.value)}
+          />
+        </label>
+      )}
+      {form.level && (
+        <label>
+          Key level
+          <select value={level} onChange={(e) => setLevel(e.target.value as 'user' | 'project')}>
+            <option value="user">User level</option>
+            <option value="project">Project level</option>
+          </select>
+        </label>
+      )}
+      {form.level && level === 'project' && (
+        <label>
+          Project id
+          <input
+            inputMode="numeric"
+            value={projectId}
+            onChange={(e) => setProjectId(e.target.value)}
+          />
+        </label>
+      )}
+      {form.apiType && (
+        <label>
+          API
+          <select value={apiType} onChange={(e) => setApiType(e.target.value as 'rest' | 'batch')}>
+            <option value="rest">REST API</option>
+            <option value="batch">Batch API</option>
+          </select>
+        </label>
+      )}
+      <label>
+        Environment
+        <input value={environment} onChange={(e) => setEnvironment(e.target.value)} />
+      </label>
+      {error && (
+        <p role="alert" className="error wide">
+          {error}
+        </p>
+      )}
+      <div className="wide">
+        <button type="submit" className="primary" disabled={busy}>
+          Issue key
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,179 @@
+/** Settings: auto-lock, clipboard, reminder thresholds, history, notifications; the password. */
+import { useEffect, useState, type FormEvent } from 'react'
+import type { Settings } from '../../src-main/ipc/contract'
+import { passwordStrength } from '../lib/format'
+import { useSession } from '../stores/session'
+import { useUi } from '../stores/ui'
+
+/** "30, 14, 7, 1" → [30, 14, 7, 1], or null when any part is not a positive whole number. */
+export function parseThresholds(text: string): number[] | null {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const days = parts.map(Number)
+  if (days.some((d) => !Number.isInteger(d) || d <= 0)) return null
+  return [...new Set(days)].sort((a, b) => b - a)
+}
+
+export function SettingsView() {
+  const settings = useUi((s) => s.settings)
+  useEffect(() => {
+    void useUi.getState().loadSettings()
+  }, [])
+  return (
+    <main className="page two-col">
+      {settings ? (
+        <SettingsForm settings={settings} />
+      ) : (
+        <section className="card" aria-busy="true" />
+      )}
+      <PasswordForm />
+    </main>
+  )
+}
+
+function SettingsForm(props: { settings: Settings }) {
+  const { settings } = props
+  const error = useUi((s) => s.settingsError)
+  const [autoLock, setAutoLock] = useState(String(settings.autoLockMinutes))
+  const [clipboard, setClipboard] = useState(String(settings.clipboardClearSeconds))
+  const [thresholds, setThresholds] = useState(settings.reminderThresholds.join(', '))
+  const [history, setHistory] = useState(String(settings.historyLimit))
+  const [notifications, setNotifications] = useState(settings.notifications)
+  const [problem, setProblem] = useState<string | null>(null)
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    const days = parseThresholds(thresholds)
+    if (!days)
+      return setProblem('Reminder thresholds are whole numbers of days, e.g. 30, 14, 7, 1.')
+    setProblem(null)
+    const ok = await useUi.getState().saveSettings({
+      autoLockMinutes: Number(autoLock),
+      clipboardClearSeconds: Number(clipboard),
+      reminderThresholds: days,
+      historyLimit: Number(history),
+      notifications,
+    })
+    if (ok) useUi.getState().notify('Settings saved.')
+  }
+
+  return (
+    <form className="card grid-form" onSubmit={submit} aria-labelledby="settings-title">
+      <h1 id="settings-title" className="wide">
+        Settings
+      </h1>
+      <label>
+        Auto-lock after (minutes)
+        <input
+          type="number"
+          min={1}
+          value={autoLock}
+          onChange={(e) => setAutoLock(e.target.value)}
+        />
+      </label>
+      <label>
+        Clear clipboard after (seconds)
+        <input
+          type="number"
+          min={5}
+          value={clipboard}
+          onChange={(e) => setClipboard(e.target.value)}
+        />
+      </label>
+      <label>
+        Remind before expiry (days)
+        <input value={thresholds} onChange={(e) => setThresholds(e.target.value)} />
+      </label>
+      <label>
+        Previous keys kept per entry
+        <input type="number" min={0} value={history} onChange={(e) => setHistory(e.target.value)} />
+      </label>
+      <label className="check wide">
+        <input
+          type="checkbox"
+          checked={notifications}
+          onChange={(e) => setNotifications(e.target.checked)}
+        />
+        Show system notifications for reminders
+      </label>
+      {(problem ?? error) && (
+        <p role="alert" className="error wide">
+          {problem ?? error}
+        </p>
+      )}
+      <div className="wide">
+        <button type="submit" className="primary">
+          Save settings
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function PasswordForm() {
+  const [oldPassword, setOld] = useState('')
+  const [newPassword, setNew] = useState('')
+  const [confirm, setConfirm] = useState('')
+  const [problem, setProblem] = useState<string | null>(null)
+  const strength = passwordStrength(newPassword)
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    if (newPassword.length < 8) return setProblem('Use at least 8 characters.')
+    if (newPassword !== confirm) return setProblem('The two new passwords do not match.')
+    const ok = await useSession.getState().changePassword(oldPassword, newPassword)
+    setOld('')
+    setNew('')
+    setConfirm('')
+    if (ok) {
+      setProblem(null)
+      useUi.getState().notify('Master password changed.')
+    } else setProblem(useSession.getState().error)
+  }
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="password-title">
+      <h2 id="password-title">Change master password</h2>
+      <label>
+        Current password
+        <input
+          type="password"
+          autoComplete="current-password"
+          value={oldPassword}
+          onChange={(e) => setOld(e.target.value)}
+        />
+      </label>
+      <label>
+        New password
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={newPassword}
+          onChange={(e) => setNew(e.target.value)}
+        />
+      </label>
+      {newPassword && (
+        <p className="muted">
+          Strength: {strength.label}. {strength.hint}
+        </p>
+      )}
+      <label>
+        Confirm new password
+        <input
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+        />
+      </label>
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <button type="submit">Change password</button>
+    </form>
+  )
+}

@@ -1,0 +1,36 @@
+/**
+ * What happens to every store when the vault opens or closes. On lock, everything decrypted is
+ * dropped at once; revealed values live in component state and go when their panel unmounts
+ * (the unlock screen replaces the whole main view).
+ */
+import { useEntries } from '../stores/entries'
+import { useKeyServer } from '../stores/keyserver'
+import { useReminders } from '../stores/reminders'
+import { useSession } from '../stores/session'
+import { useUi } from '../stores/ui'
+import { clearClipboardNow } from './clipboard'
+
+/** Drop everything decrypted and show the unlock screen. */
+export function dropDecrypted(): void {
+  useSession.getState().lockedByMain()
+  useEntries.getState().clear()
+  useReminders.getState().clear()
+  useUi.getState().reset()
+  clearClipboardNow()
+  // The anonymous summary still works while locked.
+  void useReminders.getState().load()
+}
+
+/** Lock on the user's request. */
+export async function lockNow(): Promise<void> {
+  await useSession.getState().lock()
+  dropDecrypted()
+}
+
+/** Load what the unlocked app shows. */
+export function loadUnlocked(): void {
+  void useEntries.getState().load()
+  void useReminders.getState().load()
+  void useKeyServer.getState().load()
+  void useUi.getState().loadSettings()
+}
