@@ -1,0 +1,99 @@
+/**
+ * What the provider routes share: the clock, the key index, accounts, counters, rate windows
+ * and the request log, plus the one authentication step every style starts with.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { ServerStyle } from '../providers'
+import type { AccountRepository } from './accounts'
+import type { CounterStore } from './counters'
+import type { KeyRecord, KeyRepository } from './keys'
+import type { RateLimiter } from './rate-limit'
+import type { RequestLog } from './request-log'
+import { effectiveStatus, isExpired } from './state'
+
+export interface StyleContext {
+  now: () => number
+  keys: KeyRepository
+  accounts: AccountRepository
+  counters: CounterStore
+  rates: RateLimiter
+  log: RequestLog
+}
+
+/** How a presented credential fares. `wrong-style` and `unknown` look the same to a client. */
+export type Verdict =
+  | { kind: 'missing' }
+  | { kind: 'unknown' }
+  | { kind: 'wrong-style'; key: KeyRecord }
+  | { kind: 'revoked' | 'disabled' | 'expired' | 'ok'; key: KeyRecord }
+
+/** Look a credential up and judge it at the current time (one HMAC and one Map lookup). */
+export function authenticate(
+  ctx: StyleContext,
+  style: ServerStyle,
+  credential: string | undefined,
+): Verdict {
+  if (credential === undefined || credential === '') return { kind: 'missing' }
+  const key = ctx.keys.findByCredential(credential)
+  if (!key) return { kind: 'unknown' }
+  if (key.style !== style) return { kind: 'wrong-style', key }
+  const now = ctx.now()
+  const status = effectiveStatus(key, now)
+  if (status === 'revoked') return { kind: 'revoked', key }
+  const grace = style === 'webpagetest' ? ctx.accounts.settings.webpagetestGraceMs : 0
+  if (isExpired(key, now, grace)) return { kind: 'expired', key }
+  if (status === 'disabled') return { kind: 'disabled', key }
+  return { kind: 'ok', key }
+}
+
+/** Count one accepted request against a key (memory only; flushed in batches). */
+export function recordUse(ctx: StyleContext, key: KeyRecord): void {
+  const scope = `key:${key.id}`
+  ctx.counters.add(scope, 'requests')
+  ctx.counters.set(scope, 'lastUsedAt', ctx.now())
+}
+
+/** Append to the request log: the path without its query, the key's record id, never the key. */
+export function logRequest(
+  ctx: StyleContext,
+  req: FastifyRequest,
+  style: ServerStyle,
+  verdict: Verdict | null,
+  status: number,
+  outcome: string,
+): void {
+  const q = req.url.indexOf('?')
+  // A wrong-style key is not named: the caller presented it to a provider it does not belong to.
+  const keyId =
+    verdict && 'key' in verdict && verdict.kind !== 'wrong-style' ? verdict.key.id : null
+  ctx.log.add({
+    time: ctx.now(),
+    method: req.method,
+    path: q === -1 ? req.url : req.url.slice(0, q),
+    style,
+    keyId,
+    status,
+    outcome,
+  })
+}
+
+/** The outcome name for a refusal, as the request log shows it. */
+export function outcomeOf(verdict: Verdict): string {
+  switch (verdict.kind) {
+    case 'missing':
+      return 'missing-key'
+    case 'unknown':
+      return 'invalid-key'
+    case 'wrong-style':
+      return 'wrong-style'
+    default:
+      return verdict.kind
+  }
+}
+
+/** First value of a header (Node joins or arrays repeated ones), trimmed. */
+export function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name]
+  const s = Array.isArray(v) ? v[0] : v
+  return s === undefined ? undefined : s.trim()
+}

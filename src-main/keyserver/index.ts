@@ -1,0 +1,183 @@
+/**
+ * The local key server: HTTP emulation of five providers' API-key handling plus an admin API,
+ * startable in-process by the desktop app and headless from the command line.
+ */
+import { join } from 'node:path'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import { openDatabase } from '../db/sqlite'
+import { DAY_MS } from '../providers'
+import { AccountRepository, DEFAULT_SETTINGS, type Settings } from './accounts'
+import { registerAdmin } from './admin'
+import type { StyleContext } from './context'
+import { CounterStore } from './counters'
+import { AdminError } from './errors'
+import { KeyRepository } from './keys'
+import { KEYSERVER_MIGRATIONS } from './migrations'
+import { RateLimiter } from './rate-limit'
+import { RequestLog, type RequestLogEntry } from './request-log'
+import { ensureDataDir, loadHmacSecret, makeTokenChecker, resolveAdminToken } from './secrets'
+import { KeyService } from './service'
+import { registerBlazemeter } from './styles/blazemeter'
+import { registerSimilarweb } from './styles/similarweb'
+import { registerUserplane } from './styles/userplane'
+import { registerWebPageTest } from './styles/webpagetest'
+import { registerWellows } from './styles/wellows'
+
+export type { RequestLogEntry } from './request-log'
+
+export interface KeyServerOptions {
+  /** Default 127.0.0.1. */
+  host?: string
+  /** 0 = a free port. */
+  port?: number
+  dataDir: string
+  /** Else env KEYWARDEN_ADMIN_TOKEN, else generated once into <dataDir>/admin-token (0600). */
+  adminToken?: string
+  /** Injectable clock (ms since the epoch). */
+  now?: () => number
+  /** WebPageTest's grace after expiry, in days, until changed by the settings API (default 2). */
+  webpagetestGraceDays?: number
+  /** How often counters and the request log are written to SQLite (default 1000 ms). */
+  flushIntervalMs?: number
+}
+
+export interface KeyServerHandle {
+  url: string
+  port: number
+  adminToken: string
+  adminTokenFile: string | null
+  close(): Promise<void>
+  /** Subscribe to request log entries; returns the unsubscribe. */
+  onLog(listener: (entry: RequestLogEntry) => void): () => void
+  recentLog(limit?: number): RequestLogEntry[]
+}
+
+export const BODY_LIMIT_BYTES = 64 * 1024
+
+/** Every fastify error becomes JSON in the admin error shape; messages never echo the body. */
+function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AdminError, req, reply) => {
+    if (error instanceof AdminError)
+      return reply.code(error.status).send({ error: error.code, message: error.message })
+    const status = typeof error.statusCode === 'number' ? error.statusCode : 500
+    if (status === 413)
+      return reply
+        .code(413)
+        .send({ error: 'body-too-large', message: 'The request body is larger than 64 KiB.' })
+    if (status === 415)
+      return reply
+        .code(415)
+        .send({ error: 'unsupported-media-type', message: 'Send the body as application/json.' })
+    if (status >= 400 && status < 500) {
+      // Parser messages can quote the body (which may hold a secret): fixed wording only.
+      const json = String(error.code ?? '').includes('JSON')
+      return reply.code(400).send({
+        error: json ? 'malformed-json' : 'malformed-request',
+        message: json ? 'The request body is not valid JSON.' : 'The request could not be read.',
+      })
+    }
+    req.log.error({ code: (error as FastifyError).code }, 'unexpected error')
+    return reply
+      .code(500)
+      .send({ error: 'internal', message: 'The key server hit an unexpected error.' })
+  })
+  app.setNotFoundHandler((req, reply) => {
+    const q = req.url.indexOf('?')
+    const path = q === -1 ? req.url : req.url.slice(0, q)
+    return reply.code(404).send({ error: 'not-found', message: `No route ${req.method} ${path}` })
+  })
+  // Provider clients post forms (WebPageTest runtest); anything else is read as text so that a
+  // wrong content type on the admin API is a 400 from its schema, not a crash.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  )
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+}
+
+/** Start the key server; resolves once it is listening. */
+export async function startKeyServer(options: KeyServerOptions): Promise<KeyServerHandle> {
+  const now = options.now ?? Date.now
+  ensureDataDir(options.dataDir)
+  const token = resolveAdminToken(options.dataDir, options.adminToken)
+  const hmacSecret = loadHmacSecret(options.dataDir)
+  const db = openDatabase(join(options.dataDir, 'keyserver.sqlite'), {
+    migrations: KEYSERVER_MIGRATIONS,
+  })
+  let app: FastifyInstance | undefined
+  try {
+    const initialSettings: Settings = {
+      ...DEFAULT_SETTINGS,
+      ...(options.webpagetestGraceDays !== undefined
+        ? { webpagetestGraceMs: options.webpagetestGraceDays * DAY_MS }
+        : {}),
+    }
+    const keys = new KeyRepository(db, hmacSecret)
+    const accounts = new AccountRepository(db, initialSettings)
+    const counters = new CounterStore(db)
+    const log = new RequestLog(db)
+    const rates = new RateLimiter()
+    const service = new KeyService({
+      db,
+      keys,
+      accounts,
+      counters,
+      log,
+      rates,
+      now,
+      initialSettings,
+    })
+    const ctx: StyleContext = { now, keys, accounts, counters, rates, log }
+
+    app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true })
+    installErrorHandling(app)
+    registerAdmin(app, { service, counters, log, checkToken: makeTokenChecker(token.token) })
+    registerWebPageTest(app, ctx)
+    registerSimilarweb(app, ctx)
+    registerUserplane(app, ctx)
+    registerWellows(app, ctx)
+    registerBlazemeter(app, ctx)
+
+    const host = options.host ?? '127.0.0.1'
+    await app.listen({ host, port: options.port ?? 0 })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
+
+    const flush = () => {
+      try {
+        counters.flush()
+        log.flush()
+      } catch {
+        // Kept in memory and retried at the next tick; a full disk must not stop validation.
+      }
+    }
+    const timer = setInterval(flush, options.flushIntervalMs ?? 1000)
+    timer.unref()
+
+    const server = app
+    let closing: Promise<void> | undefined
+    return {
+      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      port,
+      adminToken: token.token,
+      adminTokenFile: token.file,
+      close() {
+        closing ??= (async () => {
+          clearInterval(timer)
+          await server.close()
+          counters.flush()
+          log.flush()
+          db.close()
+        })()
+        return closing
+      },
+      onLog: (listener) => log.subscribe(listener),
+      recentLog: (limit) => log.recent(limit),
+    }
+  } catch (error) {
+    if (app) await app.close().catch(() => undefined)
+    db.close()
+    throw error
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The request log the UI shows: a ring of recent entries in memory, listeners notified as
+ * requests complete, and new entries appended to SQLite in batches by the flusher.
+ * Entries carry the path without its query string (Similarweb keys ride in it) and the key's
+ * record id, never a key or secret.
+ */
+import type { Db, Statement } from '../db/sqlite'
+
+export interface RequestLogEntry {
+  time: number
+  method: string
+  /** Path without the query string. */
+  path: string
+  style: string | null
+  keyId: string | null
+  status: number
+  outcome: string
+}
+
+const RING_SIZE = 1000
+/** Rows kept on disk; older ones are pruned at flush. */
+const KEEP_ON_DISK = 10_000
+
+export class RequestLog {
+  private ring: RequestLogEntry[] = []
+  private pending: RequestLogEntry[] = []
+  private readonly listeners = new Set<(entry: RequestLogEntry) => void>()
+  private readonly insert: Statement
+  private readonly prune: Statement
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO request_log (time, method, path, style, key_id, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    this.prune = db.prepare(
+      'DELETE FROM request_log WHERE seq <= (SELECT MAX(seq) FROM request_log) - ?',
+    )
+    const rows = db
+      .prepare(
+        'SELECT time, method, path, style, key_id AS keyId, status, outcome FROM request_log ORDER BY seq DESC LIMIT ?',
+      )
+      .all(RING_SIZE) as RequestLogEntry[]
+    this.ring = rows.reverse()
+  }
+
+  /** Record one request (memory only; the flusher persists it). */
+  add(entry: RequestLogEntry): void {
+    this.ring.push(entry)
+    if (this.ring.length > RING_SIZE * 2) this.ring = this.ring.slice(-RING_SIZE)
+    this.pending.push(entry)
+    for (const listener of this.listeners) {
+      try {
+        listener(entry)
+      } catch {
+        // A failing UI listener must not fail the request it is told about.
+      }
+    }
+  }
+
+  /** The most recent entries, oldest first. */
+  recent(limit = 100): RequestLogEntry[] {
+    const n = Math.max(0, Math.min(limit, RING_SIZE))
+    return this.ring.slice(-n)
+  }
+
+  /** Subscribe to new entries; returns the unsubscribe for this exact listener. */
+  subscribe(listener: (entry: RequestLogEntry) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
+    }
+  }
+
+  /** Append pending entries to SQLite in one transaction. */
+  flush(): void {
+    if (this.pending.length === 0) return
+    const batch = this.pending
+    this.pending = []
+    try {
+      this.db.transaction(() => {
+        for (const e of batch)
+          this.insert.run(e.time, e.method, e.path, e.style, e.keyId, e.status, e.outcome)
+        this.prune.run(KEEP_ON_DISK)
+      })()
+    } catch (error) {
+      // Kept for the next flush rather than dropped.
+      this.pending = batch.concat(this.pending)
+      throw error
+    }
+  }
+
+  /** Drop everything (the admin reset); the caller clears the table. */
+  clear(): void {
+    this.ring = []
+    this.pending = []
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * zod schemas of every admin request body, and the shapes the admin API answers with. The
+ * OpenAPI document (openapi.ts) is generated from these same objects, so it cannot drift.
+ */
+import { z } from 'zod'
+import { BLAZEMETER_EXPIRY_CAPS, SERVER_STYLES } from '../providers'
+
+const Text = z.string().min(1).max(200)
+const MAX_DAYS = 36_500
+
+export const StyleSchema = z.enum(SERVER_STYLES)
+
+export const CreateKeyBody = z
+  .strictObject({
+    style: StyleSchema,
+    name: Text,
+    owner: Text.optional().describe('User or account that owns the key; default "default".'),
+    expiresInDays: z.number().positive().max(MAX_DAYS).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    level: z.enum(['user', 'project']).optional().describe('Wellows only; default "user".'),
+    projectId: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .describe('Wellows project-level keys.'),
+    apiType: z.enum(['rest', 'batch']).optional().describe('Similarweb only; default "rest".'),
+    active: z.boolean().optional().describe('Similarweb and Userplane: create deactivated.'),
+    readOnly: z
+      .boolean()
+      .optional()
+      .describe('BlazeMeter only: a key without permission to start tests (403).'),
+  })
+  .describe('A key to issue in one provider style.')
+
+export const RotateKeyBody = z
+  .strictObject({
+    name: Text.optional().describe('Name of the new key (default: the old name).'),
+    expiresInDays: z.number().positive().max(MAX_DAYS).optional(),
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+    overlapSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .optional()
+      .describe('WebPageTest, Similarweb, Wellows: the old key keeps working this long.'),
+  })
+  .describe('Rotation in the provider manner; every field optional.')
+
+export const CreateUserBody = z.strictObject({
+  name: Text,
+  displayName: Text.optional(),
+  email: z.email().max(200).optional(),
+})
+
+export const CreateProjectBody = z.strictObject({
+  owner: Text,
+  name: Text,
+  id: z.number().int().positive().max(2_147_483_647).optional(),
+})
+
+export const PolicyBody = z
+  .strictObject({
+    blazemeterExpiryCap: z
+      .enum(Object.keys(BLAZEMETER_EXPIRY_CAPS) as [keyof typeof BLAZEMETER_EXPIRY_CAPS])
+      .optional(),
+    similarwebRestCredits: z.number().int().min(0).max(1_000_000_000).optional(),
+    similarwebBatchCredits: z.number().int().min(0).max(1_000_000_000).optional(),
+    webpagetestMonthlyTests: z.number().int().min(0).max(1_000_000_000).optional(),
+  })
+  .describe('Account policy of one owner; fields left out keep their value.')
+
+export const SettingsBody = z.strictObject({
+  webpagetestGraceDays: z.number().min(0).max(365).optional(),
+  rateLimits: z
+    .boolean()
+    .optional()
+    .describe('Provider rate limits; switch off only for benchmarks.'),
+})
+
+const Time = z.string().describe('ISO 8601 time')
+
+export const KeyView = z.object({
+  id: z.string().describe('Record id; for BlazeMeter also the key id.'),
+  style: StyleSchema,
+  owner: z.string(),
+  name: z.string(),
+  status: z.enum(['active', 'disabled', 'revoked']),
+  expired: z.boolean(),
+  masked: z.string().describe('Display prefix and the last 4 characters.'),
+  level: z.enum(['user', 'project']).nullable(),
+  projectId: z.number().nullable(),
+  apiType: z.enum(['rest', 'batch']).nullable(),
+  readOnly: z.boolean(),
+  createdAt: Time,
+  issuedAt: Time,
+  expiresAt: Time.nullable(),
+  revokeAt: Time.nullable(),
+  revokedAt: Time.nullable(),
+  replacedBy: z.string().nullable(),
+  usage: z.object({ requests: z.number(), lastUsedAt: Time.nullable() }),
+})
+
+export const IssuedKeyView = KeyView.extend({
+  credential: z
+    .string()
+    .describe('The exact string a client presents (BlazeMeter: id:secret). Shown only here.'),
+})
+
+export const AdminErrorView = z.object({ error: z.string(), message: z.string() })
+
+/** A readable list of what is wrong with a body, without echoing its values (they may be secrets). */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`)
+    .join('; ')
+}

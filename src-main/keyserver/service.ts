@@ -1,0 +1,455 @@
+/**
+ * Admin operations on keys, users, projects, policies and settings. Every rule (formats,
+ * limits, expiry choices, caps, scope) comes from the shared provider module; this module only
+ * decides what a call changes. Each operation is synchronous, so two concurrent HTTP calls can
+ * never interleave between a limit check and the insert that follows it.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Db } from '../db/sqlite'
+import {
+  BLAZEMETER_EXPIRY_CAPS,
+  DAY_MS,
+  STYLE_RULES,
+  findExpiryViolation,
+  findLimitViolation,
+  findRuleViolation,
+  generateBlazemeterSecret,
+  generateCredential,
+  maskKey,
+  randomHex,
+  type KeyFacts,
+  type RuleViolation,
+  type ServerStyle,
+} from '../providers'
+import type { AccountRepository, Policy, ProjectRecord, Settings, UserRecord } from './accounts'
+import type { CounterStore } from './counters'
+import { AdminError } from './errors'
+import type { KeyRecord, KeyRepository } from './keys'
+import type { RateLimiter } from './rate-limit'
+import type { RequestLog } from './request-log'
+import type { z } from 'zod'
+import type {
+  CreateKeyBody,
+  CreateProjectBody,
+  CreateUserBody,
+  KeyView,
+  PolicyBody,
+  RotateKeyBody,
+  SettingsBody,
+} from './schemas'
+import { effectiveStatus, factsOf, isExpired, scopeOf } from './state'
+
+export type KeyViewT = z.infer<typeof KeyView>
+export type IssuedKey = KeyViewT & { credential: string }
+
+const DEFAULT_OWNER = 'default'
+const random = (n: number): Uint8Array => randomBytes(n)
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString()
+}
+
+function violationError(v: RuleViolation): AdminError {
+  // A limit is a conflict with existing keys; every other rule is a bad request.
+  return new AdminError(v.code === 'limit-exceeded' ? 409 : 400, v.code, v.message)
+}
+
+export interface ServiceDeps {
+  db: Db
+  keys: KeyRepository
+  accounts: AccountRepository
+  counters: CounterStore
+  log: RequestLog
+  rates: RateLimiter
+  now: () => number
+  initialSettings: Settings
+}
+
+export class KeyService {
+  constructor(private readonly d: ServiceDeps) {}
+
+  /** The masked, client-safe view of a key. */
+  view(k: KeyRecord): KeyViewT {
+    const now = this.d.now()
+    const grace = k.style === 'webpagetest' ? this.d.accounts.settings.webpagetestGraceMs : 0
+    const lastUsed = this.d.counters.get(`key:${k.id}`, 'lastUsedAt')
+    return {
+      id: k.id,
+      style: k.style,
+      owner: k.owner,
+      name: k.name,
+      status: effectiveStatus(k, now),
+      expired: isExpired(k, now, grace),
+      masked: `${k.displayPrefix}…${k.last4}`,
+      level: k.level,
+      projectId: k.projectId,
+      apiType: k.apiType,
+      readOnly: k.readOnly,
+      createdAt: iso(k.createdAt)!,
+      issuedAt: iso(k.issuedAt)!,
+      expiresAt: iso(k.expiresAt),
+      revokeAt: iso(k.revokeAt),
+      revokedAt: iso(k.revokedAt),
+      replacedBy: k.replacedBy,
+      usage: {
+        requests: this.d.counters.get(`key:${k.id}`, 'requests'),
+        lastUsedAt: lastUsed ? iso(lastUsed) : null,
+      },
+    }
+  }
+
+  private mustGet(id: string): KeyRecord {
+    const k = this.d.keys.get(id)
+    if (!k) throw new AdminError(404, 'not-found', 'No key with that id.')
+    return k
+  }
+
+  private mustBeLive(k: KeyRecord): void {
+    if (effectiveStatus(k, this.d.now()) === 'revoked')
+      throw new AdminError(409, 'revoked', 'The key is revoked; issue a new one instead.')
+  }
+
+  /** Resolve expiresInDays / expiresAt into a time, or undefined when neither is given. */
+  private expiryFrom(
+    body: { expiresInDays?: number; expiresAt?: string },
+    now: number,
+  ): number | null | undefined {
+    if (body.expiresInDays !== undefined && body.expiresAt !== undefined)
+      throw new AdminError(400, 'invalid-body', 'Give expiresInDays or expiresAt, not both.')
+    if (body.expiresInDays !== undefined) return now + Math.round(body.expiresInDays * DAY_MS)
+    if (body.expiresAt !== undefined) return Date.parse(body.expiresAt)
+    return undefined
+  }
+
+  private others(style: ServerStyle, owner: string, except?: string): KeyFacts[] {
+    const now = this.d.now()
+    return this.d.keys
+      .list({ style, owner })
+      .filter((k) => k.id !== except)
+      .map((k) => factsOf(k, now))
+  }
+
+  private policyOf(owner: string): { blazemeterExpiryCap: Policy['blazemeterExpiryCap'] } {
+    return { blazemeterExpiryCap: this.d.accounts.policy(owner).blazemeterExpiryCap }
+  }
+
+  /** Fresh key material for a style, with what is stored of it. */
+  private material(style: ServerStyle, blazemeterId?: string) {
+    const issued = generateCredential(style, random)
+    if (style === 'blazemeter') {
+      const id = blazemeterId ?? issued.key
+      const secret = blazemeterId ? generateBlazemeterSecret(random) : issued.secret!
+      const credential = `${id}:${secret}`
+      return {
+        id,
+        credential,
+        keyHash: this.d.keys.hash(credential),
+        displayPrefix: maskKey(id).split('…')[0]!,
+        last4: secret.slice(-4),
+      }
+    }
+    return {
+      id: `key_${randomHex(random, 20)}`,
+      credential: issued.key,
+      keyHash: this.d.keys.hash(issued.key),
+      displayPrefix: maskKey(issued.key).split('…')[0]!,
+      last4: issued.key.slice(-4),
+    }
+  }
+
+  /** Issue a key; the only answer besides rotation that carries the credential. */
+  createKey(body: z.infer<typeof CreateKeyBody>): IssuedKey {
+    const now = this.d.now()
+    const style = body.style
+    const owner = body.owner ?? DEFAULT_OWNER
+    if (body.readOnly !== undefined && style !== 'blazemeter')
+      throw new AdminError(400, 'scope-invalid', 'Only BlazeMeter keys can be read-only.')
+    if (body.active !== undefined && style !== 'similarweb' && style !== 'userplane')
+      throw new AdminError(
+        400,
+        'scope-invalid',
+        `${STYLE_RULES[style].displayName} keys have no activation toggle.`,
+      )
+    let expiresAt = this.expiryFrom(body, now) ?? null
+    if (expiresAt === null && style === 'blazemeter') {
+      // BlazeMeter keys always carry an expiration; without a choice, the account's cap.
+      expiresAt = now + BLAZEMETER_EXPIRY_CAPS[this.policyOf(owner).blazemeterExpiryCap] * DAY_MS
+    }
+    const shape = {
+      style,
+      owner,
+      level: style === 'wellows' ? (body.level ?? 'user') : (body.level ?? null),
+      projectId: body.projectId ?? null,
+      apiType: style === 'similarweb' ? (body.apiType ?? 'rest') : (body.apiType ?? null),
+    }
+    const candidate: KeyFacts = {
+      style,
+      status: body.active === false ? 'disabled' : 'active',
+      scope: scopeOf(shape),
+      issuedAt: now,
+      expiresAt,
+    }
+    // Fields a style does not have must still reach the rules, which word the refusal.
+    if (style !== 'wellows' && (body.level !== undefined || body.projectId !== undefined))
+      candidate.scope = { ...candidate.scope, level: body.level, projectId: body.projectId }
+    if (style !== 'similarweb' && body.apiType !== undefined)
+      candidate.scope = { ...candidate.scope, apiType: body.apiType }
+    const violation = findRuleViolation(candidate, this.others(style, owner), this.policyOf(owner))
+    if (violation) throw violationError(violation)
+
+    const project = shape.projectId !== null ? this.d.accounts.project(shape.projectId) : undefined
+    // Checked before any write: the in-memory caches are not rolled back with a transaction.
+    if (style === 'wellows' && project && project.owner !== owner)
+      throw new AdminError(
+        400,
+        'scope-invalid',
+        `Project ${shape.projectId} belongs to another user.`,
+      )
+
+    return this.d.db.transaction(() => {
+      this.d.accounts.ensureUser(owner, now)
+      if (style === 'wellows' && shape.projectId !== null) {
+        if (!project)
+          this.d.accounts.addProject({
+            id: shape.projectId,
+            owner,
+            name: `Project ${shape.projectId}`,
+            createdAt: now,
+          })
+      }
+      const m = this.material(style)
+      const record: KeyRecord = {
+        id: m.id,
+        style,
+        owner,
+        name: body.name,
+        status: candidate.status,
+        level: style === 'wellows' ? (shape.level as 'user' | 'project') : null,
+        projectId: style === 'wellows' ? shape.projectId : null,
+        apiType: style === 'similarweb' ? (shape.apiType as 'rest' | 'batch') : null,
+        readOnly: body.readOnly ?? false,
+        keyHash: m.keyHash,
+        displayPrefix: m.displayPrefix,
+        last4: m.last4,
+        createdAt: now,
+        issuedAt: now,
+        expiresAt,
+        revokeAt: null,
+        revokedAt: null,
+        replacedBy: null,
+      }
+      this.d.keys.insert(record)
+      return { ...this.view(record), credential: m.credential }
+    })()
+  }
+
+  listKeys(filter: { style?: string; owner?: string }): KeyViewT[] {
+    return this.d.keys.list(filter).map((k) => this.view(k))
+  }
+
+  getKey(id: string): KeyViewT {
+    return this.view(this.mustGet(id))
+  }
+
+  /** Rotate in the provider's manner (STYLE_RULES[style].rotation). */
+  rotateKey(id: string, body: z.infer<typeof RotateKeyBody>): IssuedKey {
+    const old = this.mustGet(id)
+    this.mustBeLive(old)
+    const now = this.d.now()
+    const rotation = STYLE_RULES[old.style].rotation
+    const overlap = body.overlapSeconds ?? 0
+    if (overlap > 0 && rotation !== 'new-key-revoke-old')
+      throw new AdminError(
+        400,
+        'overlap-not-allowed',
+        `${STYLE_RULES[old.style].displayName} rotation retires the old credential at once; it has no overlap.`,
+      )
+    const chosen = this.expiryFrom(body, now)
+    // Without a new choice, the new material lives as long as the old one was meant to.
+    const keepPeriod = old.expiresAt === null ? null : now + (old.expiresAt - old.issuedAt)
+    const expiresAt =
+      chosen !== undefined ? chosen : rotation === 'replace-in-slot' ? null : keepPeriod
+    const candidate: KeyFacts = { ...factsOf(old, now), issuedAt: now, expiresAt, status: 'active' }
+    const expiryProblem = findExpiryViolation(candidate, this.policyOf(old.owner))
+    if (expiryProblem) throw violationError(expiryProblem)
+
+    return this.d.db.transaction(() => {
+      if (rotation === 'replace-in-slot' || rotation === 'new-secret-same-id') {
+        const m = this.material(old.style, rotation === 'new-secret-same-id' ? old.id : undefined)
+        const previousHash = old.keyHash
+        const next: KeyRecord = {
+          ...old,
+          name: body.name ?? old.name,
+          keyHash: m.keyHash,
+          displayPrefix: m.displayPrefix,
+          last4: m.last4,
+          issuedAt: now,
+          expiresAt,
+        }
+        this.d.keys.update(next, previousHash)
+        return { ...this.view(next), credential: m.credential }
+      }
+      const limit = findLimitViolation(
+        { ...candidate, status: old.status },
+        this.others(old.style, old.owner, old.id),
+      )
+      if (limit) throw violationError(limit)
+      const m = this.material(old.style)
+      const fresh: KeyRecord = {
+        ...old,
+        id: m.id,
+        name: body.name ?? old.name,
+        keyHash: m.keyHash,
+        displayPrefix: m.displayPrefix,
+        last4: m.last4,
+        createdAt: now,
+        issuedAt: now,
+        expiresAt,
+        revokeAt: null,
+        revokedAt: null,
+        replacedBy: null,
+      }
+      this.d.keys.insert(fresh)
+      const retired: KeyRecord =
+        overlap > 0
+          ? { ...old, revokeAt: now + overlap * 1000, replacedBy: fresh.id }
+          : { ...old, status: 'revoked', revokedAt: now, replacedBy: fresh.id }
+      this.d.keys.update(retired)
+      return { ...this.view(fresh), credential: m.credential }
+    })()
+  }
+
+  /** Revoke (idempotent). */
+  revokeKey(id: string): KeyViewT {
+    const k = this.mustGet(id)
+    if (k.status === 'revoked') return this.view(k)
+    const next: KeyRecord = { ...k, status: 'revoked', revokedAt: this.d.now(), revokeAt: null }
+    this.d.keys.update(next)
+    return this.view(next)
+  }
+
+  /** The activation toggle (Similarweb; Userplane's Active/Disabled). */
+  setActive(id: string, active: boolean): KeyViewT {
+    const k = this.mustGet(id)
+    if (k.style !== 'similarweb' && k.style !== 'userplane')
+      throw new AdminError(
+        400,
+        'not-supported',
+        `${STYLE_RULES[k.style].displayName} keys have no activation toggle.`,
+      )
+    this.mustBeLive(k)
+    const now = this.d.now()
+    if (active && k.status !== 'active') {
+      const limit = findLimitViolation(
+        { ...factsOf(k, now), status: 'active' },
+        this.others(k.style, k.owner, k.id),
+      )
+      if (limit) throw violationError(limit)
+    }
+    const next: KeyRecord = { ...k, status: active ? 'active' : 'disabled' }
+    this.d.keys.update(next)
+    return this.view(next)
+  }
+
+  /** Test affordance: expire now (WebPageTest: past the grace too). */
+  expireKey(id: string): KeyViewT {
+    const k = this.mustGet(id)
+    const now = this.d.now()
+    const grace = k.style === 'webpagetest' ? this.d.accounts.settings.webpagetestGraceMs : 0
+    const next: KeyRecord = { ...k, expiresAt: now - grace - 1 }
+    this.d.keys.update(next)
+    return this.view(next)
+  }
+
+  keyUsage(id: string): Record<string, number> {
+    this.mustGet(id)
+    return this.d.counters.scope(`key:${id}`)
+  }
+
+  createUser(body: z.infer<typeof CreateUserBody>): UserRecord {
+    if (this.d.accounts.user(body.name))
+      throw new AdminError(409, 'exists', 'A user with that name exists.')
+    return this.d.accounts.ensureUser(body.name, this.d.now(), body)
+  }
+
+  listUsers(): UserRecord[] {
+    return this.d.accounts.listUsers()
+  }
+
+  /** Remove a user; every key they own is revoked (as Similarweb does). */
+  deleteUser(name: string): { deleted: string; revokedKeys: number } {
+    return this.d.db.transaction(() => {
+      const owned = this.d.keys.list({ owner: name })
+      const existed = this.d.accounts.deleteUser(name)
+      if (!existed && owned.length === 0) throw new AdminError(404, 'not-found', 'No such user.')
+      let revoked = 0
+      for (const k of owned)
+        if (k.status !== 'revoked') {
+          this.revokeKey(k.id)
+          revoked++
+        }
+      return { deleted: name, revokedKeys: revoked }
+    })()
+  }
+
+  createProject(body: z.infer<typeof CreateProjectBody>): ProjectRecord {
+    const now = this.d.now()
+    return this.d.db.transaction(() => {
+      const id = body.id ?? this.d.accounts.nextProjectId()
+      if (this.d.accounts.project(id)) throw new AdminError(409, 'exists', `Project ${id} exists.`)
+      this.d.accounts.ensureUser(body.owner, now)
+      return this.d.accounts.addProject({ id, owner: body.owner, name: body.name, createdAt: now })
+    })()
+  }
+
+  listProjects(owner?: string): ProjectRecord[] {
+    return this.d.accounts.listProjects(owner)
+  }
+
+  getPolicy(owner: string): Policy {
+    return this.d.accounts.policy(owner)
+  }
+
+  putPolicy(owner: string, body: z.infer<typeof PolicyBody>): Policy {
+    return this.d.accounts.putPolicy(owner, body)
+  }
+
+  getSettings(): { webpagetestGraceDays: number; rateLimits: boolean } {
+    const s = this.d.accounts.settings
+    return { webpagetestGraceDays: s.webpagetestGraceMs / DAY_MS, rateLimits: s.rateLimits }
+  }
+
+  putSettings(body: z.infer<typeof SettingsBody>): {
+    webpagetestGraceDays: number
+    rateLimits: boolean
+  } {
+    this.d.accounts.putSettings({
+      ...(body.webpagetestGraceDays !== undefined
+        ? { webpagetestGraceMs: Math.round(body.webpagetestGraceDays * DAY_MS) }
+        : {}),
+      ...(body.rateLimits !== undefined ? { rateLimits: body.rateLimits } : {}),
+    })
+    return this.getSettings()
+  }
+
+  /** Delete everything (tests): keys, users, projects, policies, settings, counters, log. */
+  reset(): void {
+    this.d.db.transaction(() => {
+      for (const table of [
+        'keys',
+        'users',
+        'projects',
+        'policies',
+        'settings',
+        'counters',
+        'request_log',
+      ])
+        this.d.db.prepare(`DELETE FROM ${table}`).run()
+    })()
+    this.d.keys.clear()
+    this.d.accounts.clear(this.d.initialSettings)
+    this.d.counters.clear()
+    this.d.log.clear()
+    this.d.rates.clear()
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * BlazeMeter: HTTP Basic with the key id as user name and the key secret as password. After a
+ * secret is regenerated the old `id:secret` pair simply no longer hashes to a known key.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import {
+  authenticate,
+  header,
+  logRequest,
+  outcomeOf,
+  recordUse,
+  type StyleContext,
+} from '../context'
+
+const STYLE = 'blazemeter'
+const P = '/blazemeter'
+
+const unauthorized = { error: { code: 401, message: 'Unauthorized' }, api_version: 4, result: null }
+const forbidden = { error: { code: 403, message: 'Forbidden' }, api_version: 4, result: null }
+
+/** The `id:secret` pair of a Basic header, or undefined/'' when absent or malformed. */
+function basicCredential(req: FastifyRequest): string | undefined {
+  const auth = header(req, 'authorization')
+  if (auth === undefined) return undefined
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)
+  if (!m) return ''
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
+  return decoded.includes(':') ? decoded : ''
+}
+
+type Handler = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  ctx: StyleContext,
+  key: ReturnType<typeof auth>,
+) => FastifyReply
+
+function auth(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply) {
+  const verdict = authenticate(ctx, STYLE, basicCredential(req))
+  if (verdict.kind !== 'ok') {
+    logRequest(ctx, req, STYLE, verdict, 401, outcomeOf(verdict))
+    void reply.code(401).send(unauthorized)
+    return null
+  }
+  return verdict
+}
+
+const user: Handler = (req, reply, ctx, verdict) => {
+  const key = verdict!.key
+  recordUse(ctx, key)
+  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  const u = ctx.accounts.user(key.owner)
+  const [firstName, ...rest] = (u?.displayName ?? key.owner).split(' ')
+  return reply.send({
+    api_version: 4,
+    error: null,
+    result: {
+      id: u?.id ?? 0,
+      email: u?.email ?? '',
+      firstName: firstName ?? '',
+      lastName: rest.join(' '),
+      enabled: true,
+      roles: [verdict!.key.readOnly ? 'viewer' : 'user'],
+    },
+  })
+}
+
+const startTest: Handler = (req, reply, ctx, verdict) => {
+  const key = verdict!.key
+  const testId = (req.params as { testId: string }).testId
+  if (!/^\d{1,12}$/.test(testId)) {
+    logRequest(ctx, req, STYLE, verdict, 404, 'not-found')
+    return reply
+      .code(404)
+      .send({ result: null, error: { code: 404, message: 'Not Found: Test not found' } })
+  }
+  if (key.readOnly) {
+    logRequest(ctx, req, STYLE, verdict, 403, 'forbidden')
+    return reply.code(403).send(forbidden)
+  }
+  recordUse(ctx, key)
+  ctx.counters.add(`account:${key.owner}`, 'blazemeter.testsStarted')
+  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  const runId = ctx.counters.get(`account:${key.owner}`, 'blazemeter.testsStarted')
+  return reply.send({
+    api_version: 4,
+    error: null,
+    result: { id: 70_000_000 + runId, testId: Number(testId), status: 'CREATED' },
+  })
+}
+
+/** Mount the BlazeMeter endpoints under /blazemeter. */
+export function registerBlazemeter(app: FastifyInstance, ctx: StyleContext): void {
+  const guarded = (h: Handler) => (req: FastifyRequest, reply: FastifyReply) => {
+    const verdict = auth(ctx, req, reply)
+    return verdict ? h(req, reply, ctx, verdict) : reply
+  }
+  app.get(`${P}/api/v4/user`, guarded(user))
+  app.post(`${P}/api/v4/tests/:testId/start`, guarded(startTest))
+}
