@@ -34,7 +34,9 @@ export interface EntryInput {
 }
 
 /** Fields an update may change (the credential changes only through `rotate`). */
-export type EntryPatch = Partial<Omit<EntryInput, 'credential' | 'style' | 'origin' | 'serverKeyId'>>
+export type EntryPatch = Partial<
+  Omit<EntryInput, 'credential' | 'style' | 'origin' | 'serverKeyId'>
+>
 
 /** Last result of validating the key against its provider. */
 export type ValidationStatus = 'valid' | 'invalid' | 'expired' | 'unreachable'

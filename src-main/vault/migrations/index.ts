@@ -1,0 +1,8 @@
+/** Every vault schema step, in order. Versions only go up; add a file per step. */
+import type { Migration } from '../../db/sqlite'
+import { m0001Initial } from './0001-initial'
+
+export const VAULT_MIGRATIONS: readonly Migration[] = [m0001Initial]
+
+/** The newest schema this build understands. */
+export const VAULT_SCHEMA_VERSION = VAULT_MIGRATIONS.at(-1)?.version ?? 0

@@ -1,0 +1,245 @@
+/**
+ * The vault's repository: every prepared statement over the vault tables lives here, values are
+ * always bound parameters. It moves bytes and clear columns; it knows nothing of keys.
+ */
+import type { Db, Statement } from '../db/sqlite'
+import type { EntryStyle, KeyStatus } from '../providers'
+import type { ReminderStateRow, ValidationStatus } from './types'
+
+export interface HeaderRow {
+  vault_id: string
+  created_at: number
+  kdf_alg: string
+  kdf_ops: number
+  kdf_mem: number
+  kdf_salt: Uint8Array
+  wrapped_key: Uint8Array
+  failed_attempts: number
+  last_failure_at: number | null
+}
+
+export interface EntryRow {
+  id: string
+  style: EntryStyle
+  status: KeyStatus
+  created_at: number
+  updated_at: number
+  expires_at: number | null
+  last_rotated_at: number
+  rotation_policy_days: number | null
+  last_check_status: ValidationStatus | null
+  last_check_at: number | null
+}
+
+/** [id, meta_ct, bound text, updated_at, last_check_status, last_check_at] */
+export type UnlockRow = [string, Uint8Array, string, number, ValidationStatus | null, number | null]
+
+export interface HistoryRow {
+  seq: number
+  rotated_at: number
+  key_ct: Uint8Array
+  secret_ct: Uint8Array | null
+}
+
+const CLEAR_COLUMNS =
+  'id, style, status, created_at, updated_at, expires_at, last_rotated_at, rotation_policy_days, last_check_status, last_check_at'
+
+/** Prepared statements over one open vault database. */
+export class VaultStore {
+  private readonly s: Record<string, Statement>
+
+  constructor(readonly db: Db) {
+    const p = (sql: string): Statement => db.prepare(sql)
+    this.s = {
+      header: p('SELECT * FROM vault_header WHERE id = 1'),
+      insertHeader: p(
+        `INSERT INTO vault_header (id, vault_id, created_at, kdf_alg, kdf_ops, kdf_mem, kdf_salt, wrapped_key)
+         VALUES (1, @vault_id, @created_at, @kdf_alg, @kdf_ops, @kdf_mem, @kdf_salt, @wrapped_key)`,
+      ),
+      rewrap: p(
+        `UPDATE vault_header SET kdf_alg = @kdf_alg, kdf_ops = @kdf_ops, kdf_mem = @kdf_mem,
+         kdf_salt = @kdf_salt, wrapped_key = @wrapped_key WHERE id = 1`,
+      ),
+      failures: p('UPDATE vault_header SET failed_attempts = ?, last_failure_at = ? WHERE id = 1'),
+      unlockRows: p(
+        `SELECT id, meta_ct, style || '|' || status || '|' || created_at || '|' || ifnull(expires_at, '')
+           || '|' || last_rotated_at || '|' || ifnull(rotation_policy_days, ''),
+           updated_at, last_check_status, last_check_at
+         FROM entries ORDER BY rowid`,
+      ).raw(),
+      allClear: p(`SELECT ${CLEAR_COLUMNS} FROM entries ORDER BY rowid`),
+      clearById: p(`SELECT ${CLEAR_COLUMNS} FROM entries WHERE id = ?`),
+      key: p('SELECT key_ct, secret_ct FROM entries WHERE id = ?'),
+      insertEntry: p(
+        `INSERT INTO entries (id, style, status, created_at, updated_at, expires_at, last_rotated_at,
+           rotation_policy_days, meta_ct, key_ct, secret_ct)
+         VALUES (@id, @style, @status, @created_at, @updated_at, @expires_at, @last_rotated_at,
+           @rotation_policy_days, @meta_ct, @key_ct, @secret_ct)`,
+      ),
+      updateEntry: p(
+        `UPDATE entries SET status = @status, updated_at = @updated_at, expires_at = @expires_at,
+           last_rotated_at = @last_rotated_at, rotation_policy_days = @rotation_policy_days,
+           meta_ct = @meta_ct WHERE id = @id`,
+      ),
+      updateKey: p('UPDATE entries SET key_ct = ?, secret_ct = ? WHERE id = ?'),
+      deleteEntry: p('DELETE FROM entries WHERE id = ?'),
+      check: p('UPDATE entries SET last_check_status = ?, last_check_at = ? WHERE id = ?'),
+      historyCounts: p('SELECT entry_id, count(*) AS n FROM entry_history GROUP BY entry_id'),
+      history: p(
+        'SELECT seq, rotated_at, key_ct, secret_ct FROM entry_history WHERE entry_id = ? ORDER BY seq DESC',
+      ),
+      maxSeq: p('SELECT coalesce(max(seq), 0) AS m FROM entry_history WHERE entry_id = ?'),
+      insertHistory: p(
+        'INSERT INTO entry_history (entry_id, seq, rotated_at, key_ct, secret_ct) VALUES (?, ?, ?, ?, ?)',
+      ),
+      trimHistory: p(
+        `DELETE FROM entry_history WHERE entry_id = ? AND seq NOT IN
+           (SELECT seq FROM entry_history WHERE entry_id = ? ORDER BY seq DESC LIMIT ?)`,
+      ),
+      countHistory: p('SELECT count(*) AS n FROM entry_history WHERE entry_id = ?'),
+      reminders: p('SELECT * FROM reminder_state ORDER BY entry_id, kind, threshold'),
+      putReminder: p(
+        `INSERT INTO reminder_state (entry_id, kind, threshold, notified_at, snoozed_until, dismissed)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id, kind, threshold) DO UPDATE SET notified_at = excluded.notified_at,
+           snoozed_until = excluded.snoozed_until, dismissed = excluded.dismissed`,
+      ),
+      clearReminders: p('DELETE FROM reminder_state WHERE entry_id = ?'),
+      getSetting: p('SELECT value FROM settings WHERE key = ?'),
+      putSetting: p(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+    }
+  }
+
+  /** Run `fn` in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  header(): HeaderRow | undefined {
+    return this.s.header.get() as HeaderRow | undefined
+  }
+  insertHeader(row: Omit<HeaderRow, 'failed_attempts' | 'last_failure_at'>): void {
+    this.s.insertHeader.run(row)
+  }
+  rewrap(
+    row: Pick<HeaderRow, 'kdf_alg' | 'kdf_ops' | 'kdf_mem' | 'kdf_salt' | 'wrapped_key'>,
+  ): void {
+    this.s.rewrap.run(row)
+  }
+  setFailures(count: number, at: number | null): void {
+    this.s.failures.run(count, at)
+  }
+
+  /**
+   * What unlock needs of every entry, oldest first, streamed as raw arrays (100k rows: an
+   * object per row and one big array cost time and memory): id, sealed blob, the clear columns
+   * the blob vouches for joined by '|' (see `boundText`), updated_at, last check status and time.
+   */
+  unlockRows(): Iterable<UnlockRow> {
+    return this.s.unlockRows.iterate() as Iterable<UnlockRow>
+  }
+  allClear(): EntryRow[] {
+    return this.s.allClear.all() as EntryRow[]
+  }
+  clearById(id: string): EntryRow | undefined {
+    return this.s.clearById.get(id) as EntryRow | undefined
+  }
+  keyOf(id: string): { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined {
+    return this.s.key.get(id) as { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined
+  }
+  insertEntry(
+    row: Omit<EntryRow, 'last_check_status' | 'last_check_at'> & {
+      meta_ct: Uint8Array
+      key_ct: Uint8Array
+      secret_ct: Uint8Array | null
+    },
+  ): void {
+    this.s.insertEntry.run(row)
+  }
+  updateEntry(row: {
+    id: string
+    status: KeyStatus
+    updated_at: number
+    expires_at: number | null
+    last_rotated_at: number
+    rotation_policy_days: number | null
+    meta_ct: Uint8Array
+  }): void {
+    this.s.updateEntry.run(row)
+  }
+  updateKey(id: string, keyCt: Uint8Array, secretCt: Uint8Array | null): void {
+    this.s.updateKey.run(keyCt, secretCt, id)
+  }
+  deleteEntry(id: string): boolean {
+    return this.s.deleteEntry.run(id).changes > 0
+  }
+  recordCheck(id: string, status: ValidationStatus, at: number): boolean {
+    return this.s.check.run(status, at, id).changes > 0
+  }
+
+  historyCounts(): Map<string, number> {
+    const rows = this.s.historyCounts.all() as { entry_id: string; n: number }[]
+    return new Map(rows.map((r) => [r.entry_id, r.n]))
+  }
+  history(id: string): HistoryRow[] {
+    return this.s.history.all(id) as HistoryRow[]
+  }
+  nextHistorySeq(id: string): number {
+    return (this.s.maxSeq.get(id) as { m: number }).m + 1
+  }
+  addHistory(
+    id: string,
+    seq: number,
+    rotatedAt: number,
+    keyCt: Uint8Array,
+    secretCt: Uint8Array | null,
+  ): void {
+    this.s.insertHistory.run(id, seq, rotatedAt, keyCt, secretCt)
+  }
+  /** Keep only the newest `limit` history items of an entry; returns how many remain. */
+  trimHistory(id: string, limit: number): number {
+    this.s.trimHistory.run(id, id, limit)
+    return (this.s.countHistory.get(id) as { n: number }).n
+  }
+
+  reminders(): ReminderStateRow[] {
+    const rows = this.s.reminders.all() as {
+      entry_id: string
+      kind: string
+      threshold: number
+      notified_at: number | null
+      snoozed_until: number | null
+      dismissed: number
+    }[]
+    return rows.map((r) => ({
+      entryId: r.entry_id,
+      kind: r.kind,
+      threshold: r.threshold,
+      notifiedAt: r.notified_at,
+      snoozedUntil: r.snoozed_until,
+      dismissed: r.dismissed === 1,
+    }))
+  }
+  putReminder(r: ReminderStateRow): void {
+    this.s.putReminder.run(
+      r.entryId,
+      r.kind,
+      r.threshold,
+      r.notifiedAt,
+      r.snoozedUntil,
+      r.dismissed ? 1 : 0,
+    )
+  }
+  clearReminders(id: string): void {
+    this.s.clearReminders.run(id)
+  }
+
+  getSetting(key: string): string | undefined {
+    return (this.s.getSetting.get(key) as { value: string } | undefined)?.value
+  }
+  putSetting(key: string, value: string): void {
+    this.s.putSetting.run(key, value)
+  }
+}
