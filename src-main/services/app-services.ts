@@ -82,8 +82,10 @@ export class AppServices {
     this.kdf = options.kdf ?? kdfFromEnv()
     this.clipboard = options.clipboard
     mkdirSync(this.dataDir, { recursive: true, mode: 0o700 })
-    this.keyserver = new KeyServerControl(this.dataDir, (line) =>
-      this.events.emit('keyserver-log', line),
+    this.keyserver = new KeyServerControl(
+      this.dataDir,
+      (line) => this.events.emit('keyserver-log', line),
+      this.now,
     )
     this.reminders = new RemindersService({
       now: this.now,

@@ -44,6 +44,8 @@ export class KeyServerControl {
   constructor(
     appDataDir: string,
     private readonly onLog: (line: KeyServerLogLine) => void,
+    /** The app's clock, shared so issue and expiry times agree with the vault's. */
+    private readonly now: () => number = Date.now,
   ) {
     this.dataDir = join(appDataDir, 'keyserver')
   }
@@ -65,7 +67,7 @@ export class KeyServerControl {
         // Loaded on first use: most sessions never start the key server.
         const { startKeyServer } = await import('../keyserver')
         try {
-          return (await startKeyServer({ dataDir: this.dataDir, port })) as KeyServerHandle
+          return (await startKeyServer({ dataDir: this.dataDir, port, now: this.now })) as KeyServerHandle
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code
           if (code === 'EADDRINUSE')
@@ -112,12 +114,29 @@ export class KeyServerControl {
   /** Rotate a key on the server the way its provider does; returns the new credential. */
   async rotate(serverKeyId: string, style: ServerStyle): Promise<IssuedKey> {
     if (!this.handle) await this.start()
+    const current = await this.currentId(serverKeyId)
     const body = await this.admin(
       'POST',
-      `/admin/v1/keys/${encodeURIComponent(serverKeyId)}/rotate`,
+      `/admin/v1/keys/${encodeURIComponent(current)}/rotate`,
       {},
     )
     return toIssuedKey(body, style)
+  }
+
+  /**
+   * Styles that rotate by issuing a new key (WebPageTest, Similarweb, Wellows) leave the old key
+   * pointing at its successor (`replacedBy`). The vault keeps the id it was first given, so the
+   * chain is followed to the live key before rotating again.
+   */
+  private async currentId(serverKeyId: string): Promise<string> {
+    let id = serverKeyId
+    for (let hops = 0; hops < 1000; hops++) {
+      const view = await this.admin('GET', `/admin/v1/keys/${encodeURIComponent(id)}`)
+      const next = view.replacedBy
+      if (typeof next !== 'string' || next.length === 0 || next === id) return id
+      id = next
+    }
+    return id
   }
 
   /** Revoke a key on the server (used to undo an issue the vault then refused). */
@@ -137,7 +156,7 @@ export class KeyServerControl {
   private async admin(
     method: string,
     path: string,
-    body: unknown,
+    body?: unknown,
   ): Promise<Record<string, unknown>> {
     const handle = this.running()
     let response: Response
@@ -146,9 +165,9 @@ export class KeyServerControl {
         method,
         headers: {
           authorization: `Bearer ${handle.adminToken}`,
-          'content-type': 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(ADMIN_TIMEOUT_MS),
       })
     } catch {
