@@ -43,13 +43,10 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       const auth = req.headers.authorization
       const m = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null
       if (!deps.checkToken(m ? m[1] : undefined)) {
-        return reply
-          .code(401)
-          .header('www-authenticate', 'Bearer')
-          .send({
-            error: 'unauthorized',
-            message: 'A valid admin token is required (Authorization: Bearer <token>).',
-          })
+        return reply.code(401).header('www-authenticate', 'Bearer').send({
+          error: 'unauthorized',
+          message: 'A valid admin token is required (Authorization: Bearer <token>).',
+        })
       }
     })
 

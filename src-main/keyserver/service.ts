@@ -194,7 +194,14 @@ export class KeyService {
       candidate.scope = { ...candidate.scope, level: body.level, projectId: body.projectId }
     if (style !== 'similarweb' && body.apiType !== undefined)
       candidate.scope = { ...candidate.scope, apiType: body.apiType }
-    const violation = findRuleViolation(candidate, this.others(style, owner), this.policyOf(owner))
+    // A number of days is matched exactly (91 is not "about 90"); a typed date gets the tolerance.
+    const exact = { exact: body.expiresInDays !== undefined }
+    const violation = findRuleViolation(
+      candidate,
+      this.others(style, owner),
+      this.policyOf(owner),
+      exact,
+    )
     if (violation) throw violationError(violation)
 
     const project = shape.projectId !== null ? this.d.accounts.project(shape.projectId) : undefined
@@ -270,7 +277,9 @@ export class KeyService {
     const expiresAt =
       chosen !== undefined ? chosen : rotation === 'replace-in-slot' ? null : keepPeriod
     const candidate: KeyFacts = { ...factsOf(old, now), issuedAt: now, expiresAt, status: 'active' }
-    const expiryProblem = findExpiryViolation(candidate, this.policyOf(old.owner))
+    const expiryProblem = findExpiryViolation(candidate, this.policyOf(old.owner), {
+      exact: body.expiresInDays !== undefined,
+    })
     if (expiryProblem) throw violationError(expiryProblem)
 
     return this.d.db.transaction(() => {

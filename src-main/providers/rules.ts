@@ -120,11 +120,22 @@ export function findLimitViolation(
   return null
 }
 
+/** How strictly an expiry is matched to the provider's choices. */
+export interface ExpiryCheckOptions {
+  /**
+   * Match exactly, without the one-day tolerance for dates typed without a time (the key
+   * server takes a number of days, so 91 is 91, not "about 90").
+   */
+  exact?: boolean
+}
+
 /** Check a key's expiry against its provider's expiry rule. */
 export function findExpiryViolation(
   candidate: KeyFacts,
   policy: AccountPolicy = {},
+  options: ExpiryCheckOptions = {},
 ): RuleViolation | null {
+  const tolerance = options.exact ? 0 : EXPIRY_MATCH_TOLERANCE_MS
   const rules = STYLE_RULES[candidate.style]
   const { expiresAt, issuedAt } = candidate
   if (expiresAt === null) {
@@ -153,9 +164,7 @@ export function findExpiryViolation(
         message: `${rules.displayName} API keys never expire; leave the expiry empty.`,
       }
     case 'choices': {
-      const ok = rules.expiry.days.some(
-        (d) => Math.abs(lifetime - d * DAY_MS) <= EXPIRY_MATCH_TOLERANCE_MS,
-      )
+      const ok = rules.expiry.days.some((d) => Math.abs(lifetime - d * DAY_MS) <= tolerance)
       if (ok) return null
       const choices = (rules.expiry.allowNone ? ['none'] : []).concat(rules.expiry.days.map(String))
       const max = Math.max(...rules.expiry.days)
@@ -163,7 +172,7 @@ export function findExpiryViolation(
         code: 'expiry-not-allowed',
         style: candidate.style,
         message:
-          lifetime > max * DAY_MS + EXPIRY_MATCH_TOLERANCE_MS
+          lifetime > max * DAY_MS + tolerance
             ? `${rules.displayName} API keys can expire after at most ${max} days.`
             : `${rules.displayName} expiration must be one of: ${choices.join(', ')} days.`,
       }
@@ -171,7 +180,7 @@ export function findExpiryViolation(
     case 'account-cap': {
       const cap = policy.blazemeterExpiryCap ?? BLAZEMETER_DEFAULT_CAP
       const capDays = BLAZEMETER_EXPIRY_CAPS[cap]
-      if (lifetime <= capDays * DAY_MS + EXPIRY_MATCH_TOLERANCE_MS) return null
+      if (lifetime <= capDays * DAY_MS + tolerance) return null
       return {
         code: 'expiry-over-cap',
         style: candidate.style,
@@ -225,6 +234,7 @@ export function findRuleViolation(
   candidate: KeyFacts,
   others: readonly KeyFacts[],
   policy: AccountPolicy = {},
+  options: ExpiryCheckOptions = {},
 ): RuleViolation | null {
   if (candidate.credential) {
     const problem = credentialProblem(candidate.style, candidate.credential)
@@ -232,7 +242,7 @@ export function findRuleViolation(
   }
   return (
     findScopeViolation(candidate) ??
-    findExpiryViolation(candidate, policy) ??
+    findExpiryViolation(candidate, policy, options) ??
     findLimitViolation(candidate, others)
   )
 }
