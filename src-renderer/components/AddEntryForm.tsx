@@ -132,6 +132,14 @@ export function AddEntryForm() {
         )}
         <ExpiryField style={f.style} value={f.expiry} onChange={(expiry) => set({ expiry })} />
         <label>
+          Issued on (optional, for an existing key)
+          <input
+            type="date"
+            value={f.issuedOn}
+            onChange={(e) => set({ issuedOn: e.target.value })}
+          />
+        </label>
+        <label>
           Environment
           <input
             value={f.environment}

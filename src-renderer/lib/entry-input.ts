@@ -17,6 +17,8 @@ export interface AddFields {
   apiType: 'rest' | 'batch'
   /** '' none, 'YYYY-MM-DD' a date, 'd7'… a Userplane choice. */
   expiry: string
+  /** 'YYYY-MM-DD' when the key was issued (an imported key keeps its real age), or ''. */
+  issuedOn: string
   environment: string
   tags: string
   notes: string
@@ -33,6 +35,7 @@ export const EMPTY_FIELDS: AddFields = {
   projectId: '',
   apiType: 'rest',
   expiry: '',
+  issuedOn: '',
   environment: '',
   tags: '',
   notes: '',
@@ -64,12 +67,20 @@ export function buildEntryInput(f: AddFields, now: number): EntryInput | { probl
   }
   if (form.apiType) scope.apiType = f.apiType
   if (Object.keys(scope).length > 0) entry.scope = scope
+  let issued = now
+  if (f.issuedOn !== '') {
+    const at = dateInputToMs(f.issuedOn, 'start')
+    if (at === null) return { problem: 'The issue date is not a valid date.' }
+    if (at > now) return { problem: 'The issue date cannot be in the future.' }
+    issued = at
+    entry.lastRotatedAt = at
+  }
   if (form.expiry !== 'never' && f.expiry !== '') {
     const choice = /^d(\d+)$/.exec(f.expiry)
-    const at = choice ? now + Number(choice[1]) * DAY_MS : dateInputToMs(f.expiry)
+    // A fixed lifetime (Userplane) counts from the day the key was issued.
+    const at = choice ? issued + Number(choice[1]) * DAY_MS : dateInputToMs(f.expiry)
     if (at === null) return { problem: 'The expiry date is not a valid date.' }
     entry.expiresAt = at
-    entry.lastRotatedAt = now
   }
   if (f.environment.trim()) entry.environment = f.environment.trim()
   const tags = splitTags(f.tags)

@@ -95,10 +95,15 @@ export function styleLabel(style: EntryStyle): string {
   return STYLE_FORMS[style]?.label ?? style
 }
 
-/** ms since epoch of the end of a local calendar day typed as "YYYY-MM-DD", or null if invalid. */
-export function dateInputToMs(value: string): number | null {
+/**
+ * ms since epoch of a local calendar day typed as "YYYY-MM-DD" (its last second for an expiry,
+ * its first for an issue date), or null if invalid.
+ */
+export function dateInputToMs(value: string, edge: 'start' | 'end' = 'end'): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
   if (!m) return null
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59, 0)
+  const [h, min, sec] = edge === 'end' ? [23, 59, 59] : [0, 0, 0]
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), h, min, sec, 0)
+  if (d.getDate() !== Number(m[3])) return null
   return Number.isNaN(d.getTime()) ? null : d.getTime()
 }
