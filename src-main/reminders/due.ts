@@ -96,7 +96,9 @@ export function dueForEntry(
       ...(fact ? { fact } : {}),
     })
   const check = entry.lastCheck
-  if (check && (check.status === 'invalid' || check.status === 'expired') && now >= check.at)
+  // A check made before the last rotation was about the previous key: the new one is not refused.
+  const failed = check && (check.status === 'invalid' || check.status === 'expired')
+  if (check && failed && check.at >= entry.lastRotatedAt && now >= check.at)
     out.push({
       ...base,
       kind: 'validation-failed',

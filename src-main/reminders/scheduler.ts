@@ -157,11 +157,19 @@ export class ReminderScheduler {
     }, this.delayToNextCheck())
   }
 
-  /** The hourly cadence, or sooner when a threshold falls within the hour (never under 1 s). */
+  /** The hourly cadence, or sooner when a threshold or a snooze's end falls within the hour (never under 1 s). */
   private delayToNextCheck(): number {
     const at = this.now()
     try {
-      const next = nextDueMoment(this.store.clearMetadata(), readReminderSettings(this.store), at)
+      let next = nextDueMoment(this.store.clearMetadata(), readReminderSettings(this.store), at)
+      // A snooze that ends within the hour brings its reminder back on time.
+      for (const row of this.store.reminderState())
+        if (
+          row.snoozedUntil !== null &&
+          row.snoozedUntil > at &&
+          (next === null || row.snoozedUntil < next)
+        )
+          next = row.snoozedUntil
       if (next !== null && next - at < this.intervalMs) return Math.max(1000, next - at)
     } catch {
       // A malformed setting was already reported by check(); keep the hourly cadence.

@@ -113,6 +113,9 @@ describe('what is due', () => {
       dueForEntry(entry({ lastCheck: { status: 'expired', at } }), settings, at)[0],
     ).toMatchObject({ kind: 'validation-failed', verdict: 'expired', dueAt: at })
     expect(kinds(entry({ lastCheck: { status: 'unreachable', at } }), at)).toEqual([])
+    // A failed check of the previous key says nothing about the rotated one.
+    const rotated = entry({ lastRotatedAt: at + 1, lastCheck: { status: 'invalid', at } })
+    expect(kinds(rotated, at + 2)).toEqual([])
     expect(kinds(entry({ lastCheck: { status: 'valid', at } }), at)).toEqual([])
   })
 

@@ -152,6 +152,8 @@ describe('reminder scheduler', () => {
     const b = addKey(2, 6)
     const { scheduler, fired, counts } = startScheduler()
     expect(labels(fired)).toEqual(['soon-7', 'soon-7'])
+    clock.advance(17 * 60_000) // snoozed at a moment off the hourly cadence
+    const snoozedAt = clock.now()
     const due = computeDue(vault.clearMetadata(), readReminderSettings(vault), clock.now())
     vault.putReminderState(
       snoozeRow(due, { entryId: a, kind: 'expires-soon', threshold: 7 }, '1d', clock.now()),
@@ -164,7 +166,8 @@ describe('reminder scheduler', () => {
     clock.advance(23 * HOUR)
     expect(fired).toHaveLength(1)
     clock.advance(HOUR)
-    expect(fired).toHaveLength(2) // the snooze ended: the reminder comes back once
+    expect(fired).toHaveLength(2) // the snooze ended: the reminder comes back once, on time
+    expect(fired[1]!.at).toBe(snoozedAt + DAY)
     expect(fired[1]!.reminders.map((r) => r.entryId)).toEqual([a])
     expect(counts.at(-1)).toBe(1)
     const due2 = computeDue(vault.clearMetadata(), readReminderSettings(vault), clock.now())
