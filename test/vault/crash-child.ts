@@ -1,0 +1,43 @@
+/**
+ * Child process of crash.test.ts: adds, updates and rotates entries in a loop and prints one
+ * acknowledgement line after each call returns, until it is SIGKILLed. A "T..." line is
+ * printed before a call (the write that may or may not land), the acknowledgement after it.
+ * Lines are written with writeSync so an acknowledged write is never left in a buffer.
+ */
+import { writeSync } from 'node:fs'
+import { Vault } from '../../src-main/vault'
+import { PASSWORD } from './helpers'
+
+function say(line: string): void {
+  writeSync(1, line + '\n')
+}
+
+const path = process.argv[2]
+const vault = Vault.open(path)
+await vault.unlock(PASSWORD)
+say('READY')
+const mine: string[] = []
+for (let n = 0; ; n++) {
+  const tag = `${process.pid}-${n}`
+  const r = Math.random()
+  if (mine.length < 3 || r < 0.5) {
+    const name = `c-${tag}`
+    const key = `key-${tag}`
+    say(`TA ${name} ${key}`)
+    const e = vault.add({ style: 'generic', name, credential: { key }, notes: 'n0' })
+    mine.push(e.id)
+    say(`A ${e.id} ${name} ${key}`)
+  } else if (r < 0.8) {
+    const id = mine[Math.floor(Math.random() * mine.length)]
+    const notes = `n-${tag}`
+    say(`TU ${id} ${notes}`)
+    vault.update(id, { notes })
+    say(`U ${id} ${notes}`)
+  } else {
+    const id = mine[Math.floor(Math.random() * mine.length)]
+    const key = `rot-${tag}`
+    say(`TR ${id} ${key}`)
+    vault.rotate(id, { credential: { key } })
+    say(`R ${id} ${key}`)
+  }
+}
