@@ -97,15 +97,15 @@ export function dueForEntry(
     })
   const check = entry.lastCheck
   // A check made before the last rotation was about the previous key: the new one is not refused.
-  const failed = check && (check.status === 'invalid' || check.status === 'expired')
-  if (check && failed && check.at >= entry.lastRotatedAt && now >= check.at)
+  const verdict = check?.status === 'invalid' || check?.status === 'expired' ? check.status : null
+  if (check && verdict && check.at >= entry.lastRotatedAt && now >= check.at)
     out.push({
       ...base,
       kind: 'validation-failed',
       threshold: 0,
       dueAt: check.at,
       deadline: check.at,
-      verdict: check.status,
+      verdict,
       ...(fact ? { fact } : {}),
     })
   return out
