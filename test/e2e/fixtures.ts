@@ -3,7 +3,7 @@
  * fresh temporary data folder per test, with the fast test KDF, and Chromium found from
  * KEYWARDEN_CHROMIUM, then /usr/bin/chromium, then Playwright's own.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -75,7 +75,23 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 export const PASSWORD = 'correct horse battery staple'
 
-export const test = base.extend<{ server: AppServer; app: Page; consoleProblems: string[] }>({
+/** Fill a fresh data folder with a vault of `count` entries (password PASSWORD). */
+function seedVault(dataDir: string, count: number): void {
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test/e2e/seed-vault.ts'), dataDir, String(count), PASSWORD],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 },
+  )
+}
+
+export const test = base.extend<{
+  /** Entries to seed into a vault before the server starts (0: no vault, the first-run screen). */
+  seedEntries: number
+  server: AppServer
+  app: Page
+  consoleProblems: string[]
+}>({
+  seedEntries: [0, { option: true }],
   // eslint-disable-next-line no-empty-pattern
   launchOptions: async ({}, use) => {
     const executablePath = chromiumPath()
@@ -90,9 +106,9 @@ export const test = base.extend<{ server: AppServer; app: Page; consoleProblems:
       ],
     })
   },
-  // eslint-disable-next-line no-empty-pattern
-  server: async ({}, use) => {
+  server: async ({ seedEntries }, use) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kw-e2e-'))
+    if (seedEntries > 0) seedVault(dataDir, seedEntries)
     const { child, url } = await startServer(dataDir)
     try {
       await use({ url, origin: new URL(url).origin, dataDir })
