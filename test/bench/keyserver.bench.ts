@@ -1,0 +1,187 @@
+/**
+ * Key server validation throughput and latency per style at 50 connections (autocannon),
+ * next to a bare node:http server answering a fixed 200, measured in the same run.
+ *
+ * Both servers run in child processes and autocannon in this one: on a 2-core machine a server
+ * in the load generator's process would share its event loop and halve what either could do,
+ * flattering neither. Both get the same treatment, so the ratio compares like with like.
+ * Provider rate limits are switched off through the settings API for the run (Userplane would
+ * otherwise answer 429 after 120 requests); every other step of validation stays on the path.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import autocannon from 'autocannon'
+import { SERVER_STYLES, validationRequest, type ServerStyle } from '../../src-main/providers'
+import { row, type BenchRow } from './report'
+
+const CONNECTIONS = 50
+const DURATION_S = 4
+const TOKEN = 'bench-admin-token'
+const root = resolve(import.meta.dirname, '../..')
+
+const BARE_SERVER = `
+const http = require('node:http')
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/plain' })
+  res.end('ok')
+})
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port }) + '\\n')
+})
+process.on('SIGTERM', () => server.close(() => process.exit(0)))
+`
+
+/** Spawn a server and wait for its first stdout line (JSON with `url`). */
+async function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((done, fail) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const nl = out.indexOf('\n')
+      if (nl !== -1) done((JSON.parse(out.slice(0, nl)) as { url: string }).url)
+    })
+    child.on('exit', (code) => fail(new Error(`server exited (${code})`)))
+  })
+  return { child, url }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((done) => child.once('exit', done))
+  child.kill('SIGTERM')
+  await exited
+}
+
+interface Load {
+  rps: number
+  p50: number
+  p99: number
+  non2xx: number
+}
+
+async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers })
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+  }
+}
+
+async function admin(
+  base: string,
+  method: string,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (res.status >= 300) throw new Error(`admin ${path}: ${res.status}`)
+  return (await res.json()) as Record<string, unknown>
+}
+
+/** Run the suite: one row per figure. */
+export async function run(report: (row: BenchRow) => void): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kw-bench-keyserver-'))
+  const bare = await spawnServer(['-e', BARE_SERVER])
+  const ks = await spawnServer(
+    ['--import', 'tsx', 'src-main/keyserver/cli.ts', '--port', '0', '--data', dataDir],
+    {
+      KEYWARDEN_ADMIN_TOKEN: TOKEN,
+    },
+  )
+  try {
+    await admin(ks.url, 'PUT', '/admin/v1/settings', { rateLimits: false })
+    const targets: { style: ServerStyle; url: string; headers: Record<string, string> }[] = []
+    for (const style of SERVER_STYLES) {
+      const issued = await admin(ks.url, 'POST', '/admin/v1/keys', {
+        style,
+        name: 'bench',
+        owner: 'bench',
+      })
+      const [key, secret] = String(issued.credential).split(':') as [string, string | undefined]
+      const req = validationRequest(style, { key, secret })
+      targets.push({ style, url: `${ks.url}/${style}${req.path}`, headers: req.headers })
+    }
+    // Warm both servers (JIT, connection pools) before anything is measured.
+    await autocannon({ url: bare.url, connections: CONNECTIONS, duration: 1 })
+    for (const t of targets)
+      await autocannon({ url: t.url, connections: CONNECTIONS, duration: 1, headers: t.headers })
+
+    // Paired runs: each style is measured right after its own bare-server run, so a change in
+    // the machine's load (other work on a shared 2-core box) hits both sides of a ratio alike.
+    const measured: { style: ServerStyle; load: Load; baseline: Load }[] = []
+    for (const t of targets) {
+      const baseline = await load(bare.url)
+      measured.push({ style: t.style, baseline, load: await load(t.url, t.headers) })
+    }
+    const meanBare = measured.reduce((sum, m) => sum + m.baseline.rps, 0) / measured.length
+    report(
+      row({
+        suite: 'keyserver',
+        name: 'bare node:http fixed 200 (mean)',
+        value: meanBare,
+        unit: 'req/s',
+      }),
+    )
+    for (const { style, load: l, baseline } of measured) {
+      if (l.non2xx > 0)
+        throw new Error(
+          `${style}: ${l.non2xx} non-2xx answers; the benchmark would measure refusals`,
+        )
+      const ratio = l.rps / baseline.rps
+      report(
+        row({
+          suite: 'keyserver',
+          name: `${style} validation throughput`,
+          value: l.rps,
+          unit: 'req/s',
+          baselineName: 'bare node:http',
+          baselineValue: baseline.rps,
+          target: '>= 0.60',
+          pass: ratio >= 0.6,
+        }),
+      )
+      report(
+        row({
+          suite: 'keyserver',
+          name: `${style} validation p50 latency`,
+          value: l.p50,
+          unit: 'ms',
+          baselineName: 'bare node:http',
+          baselineValue: baseline.p50,
+        }),
+      )
+      report(
+        row({
+          suite: 'keyserver',
+          name: `${style} validation p99 latency`,
+          value: l.p99,
+          unit: 'ms',
+          baselineName: 'bare node:http',
+          baselineValue: baseline.p99,
+          target: '< 10 ms',
+          pass: l.p99 < 10,
+        }),
+      )
+    }
+  } finally {
+    await stop(ks.child)
+    await stop(bare.child)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
