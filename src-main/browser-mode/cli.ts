@@ -21,26 +21,22 @@ function parsePort(value: string): number {
   return port
 }
 
-/** Run browser mode; resolves once listening. */
-export async function main(argv: string[]): Promise<void> {
-  const options = new Command()
-    .name('keywarden-browser')
-    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
-    .option('--data <dir>', 'data folder (vault and key server)')
-    .option('--no-open', 'do not open the system browser')
-    .configureOutput({
-      writeOut: (s) => process.stderr.write(s),
-      writeErr: (s) => process.stderr.write(s),
-    })
-    .parse(argv)
-    .opts<{ port: number; data?: string; open: boolean }>()
+export interface BrowserModeOptions {
+  port: number
+  dataDir: string
+  open: boolean
+}
 
-  const dataDir = resolve(options.data ?? defaultDataFolder())
+/**
+ * Start browser mode: the core, the server, the one JSON line on stdout, the browser, and a
+ * clean stop on SIGTERM/SIGINT. Resolves with the URL once listening.
+ */
+export async function runBrowserMode(options: BrowserModeOptions): Promise<{ url: string }> {
   if (!existsSync(resolve(RENDERER_DIR, 'index.html')))
     process.stderr.write(
       'keywarden: the renderer is not built yet (run `npm run build`); only the API is served.\n',
     )
-  const services = new AppServices({ dataDir, mode: 'browser' })
+  const services = new AppServices({ dataDir: options.dataDir, mode: 'browser' })
   services.start()
   const server = await startBrowserServer({
     services,
@@ -62,6 +58,27 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
+  return { url: server.url }
+}
+
+/** Parse the command line and run browser mode. */
+export async function main(argv: string[]): Promise<void> {
+  const options = new Command()
+    .name('keywarden-browser')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', parsePort, 0)
+    .option('--data <dir>', 'data folder (vault and key server)')
+    .option('--no-open', 'do not open the system browser')
+    .configureOutput({
+      writeOut: (s) => process.stderr.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    })
+    .parse(argv)
+    .opts<{ port: number; data?: string; open: boolean }>()
+  await runBrowserMode({
+    port: options.port,
+    dataDir: resolve(options.data ?? defaultDataFolder()),
+    open: options.open,
+  })
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
