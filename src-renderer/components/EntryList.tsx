@@ -3,7 +3,7 @@
  * renders only the rows in view, so 100k entries scroll like 100.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import type { EntrySummary } from '../../src-main/ipc/contract'
 import { filterEntries, STATUS_FILTERS, type StatusFilter } from '../lib/filters'
 import { expiryBadge, lastCheckBadge } from '../lib/format'
@@ -122,7 +122,10 @@ function VirtualRows(props: {
     overscan: 8,
     getItemKey: (index) => rows[index]?.id ?? index,
   })
-  const selectedIndex = selectedId ? rows.findIndex((r) => r.id === selectedId) : -1
+  const selectedIndex = useMemo(
+    () => (selectedId ? rows.findIndex((r) => r.id === selectedId) : -1),
+    [rows, selectedId],
+  )
 
   function move(event: KeyboardEvent<HTMLDivElement>) {
     const step: Record<string, number> = {
@@ -176,7 +179,8 @@ function VirtualRows(props: {
   )
 }
 
-function Row(props: {
+// Memoized: while scrolling, rows that stay in view do not re-render.
+const Row = memo(function Row(props: {
   entry: EntrySummary
   now: number
   selected: boolean
@@ -214,4 +218,4 @@ function Row(props: {
       </div>
     </div>
   )
-}
+})
