@@ -343,16 +343,27 @@ export class Vault {
     if (wasUnlocked) this.emit('locked')
   }
 
-  /** Re-wrap the vault key under a new password, in one transaction. Entries are untouched. */
-  async changePassword(oldPassword: string, newPassword: string): Promise<void> {
+  /**
+   * Re-wrap the vault key under a new password, in one transaction; entries are untouched.
+   * `options.kdf` also moves the vault to new Argon2id parameters (e.g. stronger defaults).
+   */
+  async changePassword(
+    oldPassword: string,
+    newPassword: string,
+    options: { kdf?: KdfParams } = {},
+  ): Promise<void> {
     this.assertOpen()
     await cryptoReady()
     checkPassword(newPassword)
+    if (options.kdf) {
+      const problem = kdfParamsProblem(options.kdf)
+      if (problem) throw new InvalidInputError(problem)
+    }
     const vaultKey = this.unwrap(oldPassword)
     try {
       const header = this.store.header() as HeaderRow
       const salt = randomBytes(SALT_BYTES)
-      const params = { opsLimit: header.kdf_ops, memLimitBytes: header.kdf_mem }
+      const params = options.kdf ?? { opsLimit: header.kdf_ops, memLimitBytes: header.kdf_mem }
       const kek = deriveKek(newPassword, salt, params)
       const kdfRow = { alg: KDF_ALG, ops: params.opsLimit, mem: params.memLimitBytes, salt }
       const wrapped = seal(kek, vaultKey, wrapAd(this.vaultId, kdfRow))

@@ -18,6 +18,7 @@ import {
   fakeClock,
   genericInput,
   newVault,
+  rawDb,
   tempDir,
 } from './helpers'
 
@@ -297,6 +298,28 @@ describe('locking and passwords', () => {
       'gk-3-secretvalue',
     ])
     expect(v.damaged()).toEqual([])
+    v.close()
+  })
+})
+
+describe('KDF parameters', () => {
+  it('moves a vault to new Argon2id parameters on a password change', async () => {
+    const { vault, path } = await newVault(tmp.dir)
+    const e = vault.add(genericInput(1))
+    await expect(
+      vault.changePassword(PASSWORD, PASSWORD, { kdf: { opsLimit: 0, memLimitBytes: 8192 } }),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' })
+    await vault.changePassword(PASSWORD, PASSWORD, { kdf: { opsLimit: 2, memLimitBytes: 16384 } })
+    vault.close()
+    const db = rawDb(path)
+    expect(db.prepare('SELECT kdf_ops, kdf_mem FROM vault_header').get()).toEqual({
+      kdf_ops: 2,
+      kdf_mem: 16384,
+    })
+    db.close()
+    const v = Vault.open(path)
+    await v.unlock(PASSWORD)
+    expect(v.reveal(e.id, 'key')).toBe('gk-1-secretvalue')
     v.close()
   })
 })
