@@ -3,7 +3,7 @@
  * startable in-process by the desktop app and headless from the command line.
  */
 import { join } from 'node:path'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { openDatabase } from '../db/sqlite'
 import { DAY_MS } from '../providers'
 import { AccountRepository, DEFAULT_SETTINGS, type Settings } from './accounts'
@@ -130,7 +130,18 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
     })
     const ctx: StyleContext = { now, keys, accounts, counters, rates, log }
 
-    app = Fastify({ logger: false, bodyLimit: BODY_LIMIT_BYTES, forceCloseConnections: true })
+    app = Fastify({
+      logger: false,
+      bodyLimit: BODY_LIMIT_BYTES,
+      forceCloseConnections: true,
+      // Router-level errors (a malformed URL) bypass the error handler; answer them in the same
+      // shape, without echoing the URL (a query string may carry a key).
+      frameworkErrors: (_error, _req, reply) => {
+        void (reply as FastifyReply)
+          .code(400)
+          .send({ error: 'malformed-request', message: 'The request URL is not valid.' })
+      },
+    })
     installErrorHandling(app)
     registerAdmin(app, { service, counters, log, checkToken: makeTokenChecker(token.token) })
     registerWebPageTest(app, ctx)

@@ -101,6 +101,15 @@ describe('admin API: bodies', () => {
     expect(both.status).toBe(400)
   })
 
+  it('answers a malformed URL with 400 JSON that does not echo it', async () => {
+    const res = await call(fx, '/similarweb/%zz?api_key=abc')
+    expect(res.status).toBe(400)
+    expect(res.json()).toEqual({
+      error: 'malformed-request',
+      message: 'The request URL is not valid.',
+    })
+  })
+
   it('answers unknown routes and ids with 404 JSON', async () => {
     expect((await fx.admin('GET', '/admin/v1/keys/key_nope')).status).toBe(404)
     const res = await call(fx, '/nowhere?api_key=abc')
