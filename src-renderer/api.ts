@@ -3,6 +3,7 @@
  * the loopback HTTP client of browser mode. Same contract either way.
  */
 import type { KeywardenApi } from '../src-main/ipc/contract'
+import { toKeywardenError } from './lib/errors'
 import { createHttpApi } from './lib/http-api'
 import { takeToken } from './lib/token'
 
@@ -37,7 +38,7 @@ function getToken(): string | null {
 export function getApi(): KeywardenApi {
   if (api) return api
   if (window.keywarden) {
-    api = window.keywarden
+    api = withTypedErrors(window.keywarden)
     return api
   }
   api = createHttpApi({
@@ -48,6 +49,24 @@ export function getApi(): KeywardenApi {
     },
   })
   return api
+}
+
+type AnyFn = (...args: unknown[]) => Promise<unknown>
+
+/** The desktop bridge with every rejection turned into a KeywardenError (see toKeywardenError). */
+export function withTypedErrors(bridge: KeywardenApi): KeywardenApi {
+  const wrapped: Record<string, unknown> = { on: bridge.on.bind(bridge) }
+  for (const [domain, verbs] of Object.entries(bridge)) {
+    if (domain === 'on' || !verbs || typeof verbs !== 'object') continue
+    const out: Record<string, AnyFn> = {}
+    for (const [verb, fn] of Object.entries(verbs as Record<string, AnyFn>))
+      out[verb] = (...args) =>
+        fn(...args).catch((error: unknown) => {
+          throw toKeywardenError(error)
+        })
+    wrapped[domain] = out
+  }
+  return wrapped as KeywardenApi
 }
 
 /** Which transport is in use, for the status bar. */

@@ -20,6 +20,7 @@ export function App() {
   const transport = hasTransport()
   const status = useSession((s) => s.status)
   const loadError = useSession((s) => s.error)
+  const loadErrorCode = useSession((s) => s.errorCode)
   const unlocked = useSession(selectUnlocked)
 
   useEffect(() => {
@@ -32,13 +33,18 @@ export function App() {
         else void useReminders.getState().load()
       })
     const api = getApi()
+    // Bulk changes arrive as bursts of events; one reload after the burst is enough.
+    let reloadTimer: ReturnType<typeof setTimeout> | undefined
     const offs = [
       api.on('vault-locked', () => dropDecrypted()),
       api.on('vault-unlocked', () => {
         void useSession.getState().load().then(loadUnlocked)
       }),
       api.on('entries-changed', () => {
-        if (selectUnlocked(useSession.getState())) void useEntries.getState().load()
+        clearTimeout(reloadTimer)
+        reloadTimer = setTimeout(() => {
+          if (selectUnlocked(useSession.getState())) void useEntries.getState().load()
+        }, 250)
       }),
       api.on('reminders-due', (snapshot) => useReminders.getState().receive(snapshot)),
       api.on('keyserver-log', (line) => useKeyServer.getState().appendLog(line)),
@@ -47,7 +53,10 @@ export function App() {
         useUi.getState().setView('entries')
       }),
     ]
-    return () => offs.forEach((off) => off())
+    return () => {
+      clearTimeout(reloadTimer)
+      offs.forEach((off) => off())
+    }
   }, [transport])
 
   if (!transport)
@@ -57,6 +66,18 @@ export function App() {
           <h1>Keywarden</h1>
           <p>
             Open Keywarden with the link it printed when it started; this page has no access token.
+          </p>
+        </section>
+      </main>
+    )
+  if (loadErrorCode === 'UNAUTHORIZED')
+    return (
+      <main className="gate">
+        <section className="card gate-card">
+          <h1>Keywarden</h1>
+          <p role="alert">
+            Keywarden refused this page&apos;s access token: it was restarted since. Open the new
+            link it printed.
           </p>
         </section>
       </main>
@@ -86,6 +107,18 @@ const NAV: { id: View; label: string }[] = [
 
 function MainView() {
   const view = useUi((s) => s.view)
+
+  // Ctrl+Shift+L (Cmd+Shift+L) locks from anywhere.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'l') {
+        event.preventDefault()
+        void lockNow()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
   const due = useReminders(selectDueCount)
   const damaged = useSession((s) => s.status?.damaged ?? [])
   const selectedId = useEntries((s) => s.selectedId)
@@ -112,7 +145,12 @@ function MainView() {
             </button>
           ))}
         </nav>
-        <button type="button" className="lock" onClick={() => void lockNow()}>
+        <button
+          type="button"
+          className="lock"
+          title="Lock (Ctrl+Shift+L)"
+          onClick={() => void lockNow()}
+        >
           Lock
         </button>
       </header>

@@ -10,14 +10,31 @@ export class KeywardenError extends Error {
   }
 }
 
+/**
+ * Any rejection as a KeywardenError. The desktop preload rejects with plain
+ * `{ code, message, retryAfterMs? }` objects (the context bridge would keep only the message of
+ * an Error), so both transports end up with the same class here.
+ */
+export function toKeywardenError(error: unknown): KeywardenError {
+  if (error instanceof KeywardenError) return error
+  if (error && typeof error === 'object') {
+    const { code, message, retryAfterMs } = error as Record<string, unknown>
+    if (typeof message === 'string')
+      return new KeywardenError(
+        typeof code === 'string' ? code : 'UNKNOWN',
+        message,
+        typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+      )
+  }
+  return new KeywardenError('UNKNOWN', 'Something went wrong.')
+}
+
 /** The message to show for anything a call threw, never the raw object. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof KeywardenError) return error.message
-  if (error instanceof Error) return error.message
-  return 'Something went wrong.'
+  return toKeywardenError(error).message
 }
 
 /** The error code of anything a call threw ('UNKNOWN' when it carries none). */
 export function errorCode(error: unknown): string {
-  return error instanceof KeywardenError ? error.code : 'UNKNOWN'
+  return toKeywardenError(error).code
 }

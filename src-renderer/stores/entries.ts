@@ -10,7 +10,7 @@ import type {
   EntrySummary,
   ValidationStatus,
 } from '../../src-main/ipc/contract'
-import { getApi } from '../api'
+import { errorMessage, getApi } from '../api'
 import type { Filters } from '../lib/filters'
 
 export interface EntriesState {
@@ -70,7 +70,7 @@ export const useEntries = create<EntriesState>()((set, get) => ({
       const { query } = get()
       if (query) await get().search(query)
     } catch (error) {
-      set({ loading: false, error: error instanceof Error ? error.message : String(error) })
+      set({ loading: false, error: errorMessage(error) })
     }
   },
 
@@ -85,8 +85,7 @@ export const useEntries = create<EntriesState>()((set, get) => ({
       // A slower answer to an older query must not overwrite the newer one.
       if (get().query === query) set({ results, error: null })
     } catch (error) {
-      if (get().query === query)
-        set({ error: error instanceof Error ? error.message : String(error) })
+      if (get().query === query) set({ error: errorMessage(error) })
     }
   },
 

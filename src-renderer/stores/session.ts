@@ -1,7 +1,8 @@
 /** The vault session: does a vault exist, is it unlocked, password back-off. No secrets here. */
 import { create } from 'zustand'
 import type { AppInfo, VaultStatus } from '../../src-main/ipc/contract'
-import { errorCode, errorMessage, getApi, KeywardenError } from '../api'
+import { errorCode, errorMessage, getApi } from '../api'
+import { toKeywardenError } from '../lib/errors'
 
 export interface SessionState {
   info: AppInfo | null
@@ -58,7 +59,7 @@ export const useSession = create<SessionState>()((set, get) => ({
       set({ status, busy: false, retryAt: 0 })
       return true
     } catch (error) {
-      const retryAfterMs = error instanceof KeywardenError ? (error.retryAfterMs ?? 0) : 0
+      const retryAfterMs = toKeywardenError(error).retryAfterMs ?? 0
       set({
         busy: false,
         error: errorMessage(error),
