@@ -14,7 +14,7 @@ import { readReminderSettings } from '../reminders/settings'
 import { ReminderError } from '../reminders/errors'
 import { checkNow } from '../reminders/validate'
 import { Vault, defaultVaultPath } from '../vault'
-import { CliError } from './io'
+import { CliError, PasswordSource } from './io'
 
 interface RemindersOptions {
   json?: boolean
@@ -24,33 +24,17 @@ interface RemindersOptions {
   passwordEnv?: string
   passwordStdin?: boolean
   check?: string
+  unlock?: boolean
 }
 
-/** Read all of standard input (the password, without its final line break). */
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '')
-}
-
-/** The password if one was offered; the reminders never prompt, so they run unattended. */
+/**
+ * The password if one was offered. Without --password-env, --password-stdin or --unlock the
+ * command runs locked and never prompts, so it works unattended (cron, a login script).
+ */
 async function passwordFrom(opts: RemindersOptions): Promise<string | null> {
-  if (opts.passwordEnv !== undefined && opts.passwordStdin)
-    throw new CliError('Give the password one way: --password-env or --password-stdin.')
-  if (opts.passwordEnv !== undefined) {
-    const value = process.env[opts.passwordEnv]
-    if (value === undefined || value === '')
-      throw new CliError(`The environment variable ${opts.passwordEnv} is not set.`)
-    return value
-  }
-  if (opts.passwordStdin) {
-    const value = await readStdin()
-    if (value === '') throw new CliError('No password on standard input.')
-    return value
-  }
-  return null
+  const source = new PasswordSource(opts)
+  if (opts.passwordEnv === undefined && !opts.passwordStdin && !opts.unlock) return null
+  return source.current()
 }
 
 /** Write a file atomically with mode 0600 (a calendar with names says which keys exist). */
@@ -71,10 +55,12 @@ async function run(opts: RemindersOptions): Promise<void> {
   const password = await passwordFrom(opts)
   if (opts.withNames && password === null)
     throw new CliError(
-      '--with-names needs the vault password (--password-env or --password-stdin).',
+      '--with-names needs the vault password (--unlock, --password-env or --password-stdin).',
     )
   if (opts.check !== undefined && password === null)
-    throw new CliError('--check needs the vault password (--password-env or --password-stdin).')
+    throw new CliError(
+      '--check needs the vault password (--unlock, --password-env or --password-stdin).',
+    )
   const vault = Vault.open(resolve(opts.vault ?? defaultVaultPath()))
   try {
     if (password !== null) await vault.unlock(password)
@@ -133,5 +119,6 @@ export function registerRemindersCommand(program: Command): void {
     .option('--vault <path>', 'vault file (default: the per-user data folder)')
     .option('--password-env <name>', 'read the master password from this environment variable')
     .option('--password-stdin', 'read the master password from standard input')
+    .option('--unlock', 'ask for the master password on the terminal to name the keys')
     .action(async (opts: RemindersOptions) => run(opts))
 }

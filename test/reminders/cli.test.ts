@@ -141,6 +141,9 @@ describe('keywarden reminders', () => {
     expect(missing.status).not.toBe(0)
     expect(missing.stderr).toMatch(/^keywarden: /)
     expect(cli(['--with-names']).stderr).toMatch(/--ics only/)
+    expect(cli(['--unlock']).stderr).toMatch(/No terminal/) // no prompt hangs a script
+    const both = cli(['--password-env', 'KW_TEST_PASSWORD', '--password-stdin'], { env: ENV })
+    expect(both.stderr).toMatch(/one way/)
   })
 
   it('writes an .ics file (mode 0600) without names unless asked', () => {
