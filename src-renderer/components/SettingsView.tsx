@@ -65,10 +65,10 @@ function SettingsForm(props: { settings: Settings }) {
         Settings
       </h1>
       <label>
-        Auto-lock after (minutes)
+        Auto-lock after idle (minutes, 0 = never)
         <input
           type="number"
-          min={1}
+          min={0}
           value={autoLock}
           onChange={(e) => setAutoLock(e.target.value)}
         />

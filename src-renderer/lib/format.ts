@@ -10,14 +10,19 @@ export interface Badge {
   tone: Tone
 }
 
-/** The expiry badge of a row: "expired", "expires today", "expires in N days" or "never". */
+/**
+ * The expiry badge of a row: "expired", "expires in N hours" (under a day), "expires in N days"
+ * or "never expires". Rounded like the reminders' sentences, so the two never disagree.
+ */
 export function expiryBadge(expiresAt: number | null, now: number, soonDays = 30): Badge {
   if (expiresAt === null) return { text: 'never expires', tone: 'muted' }
   const left = expiresAt - now
   if (left <= 0) return { text: 'expired', tone: 'bad' }
-  const days = Math.ceil(left / DAY_MS)
-  if (left < DAY_MS && new Date(expiresAt).toDateString() === new Date(now).toDateString())
-    return { text: 'expires today', tone: 'bad' }
+  if (left < DAY_MS) {
+    const hours = Math.max(1, Math.round(left / 3_600_000))
+    return { text: `expires in ${hours} hour${hours === 1 ? '' : 's'}`, tone: 'bad' }
+  }
+  const days = Math.round(left / DAY_MS)
   const text = `expires in ${days} day${days === 1 ? '' : 's'}`
   return { text, tone: days <= 7 ? 'bad' : days <= soonDays ? 'warn' : 'ok' }
 }

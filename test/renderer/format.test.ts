@@ -13,11 +13,13 @@ import { dateInputToMs } from '../../src-renderer/lib/styles'
 const NOW = new Date(2026, 5, 10, 12, 0, 0).getTime()
 
 describe('expiryBadge', () => {
-  it('says never, expired, today, and N days with a tone by urgency', () => {
+  it('says never, expired, N hours, and N days with a tone by urgency', () => {
     expect(expiryBadge(null, NOW)).toEqual({ text: 'never expires', tone: 'muted' })
     expect(expiryBadge(NOW, NOW)).toEqual({ text: 'expired', tone: 'bad' })
     expect(expiryBadge(NOW - 1, NOW).text).toBe('expired')
-    expect(expiryBadge(NOW + 3_600_000, NOW)).toEqual({ text: 'expires today', tone: 'bad' })
+    expect(expiryBadge(NOW + 3_600_000, NOW)).toEqual({ text: 'expires in 1 hour', tone: 'bad' })
+    expect(expiryBadge(NOW + 60_000, NOW).text).toBe('expires in 1 hour')
+    expect(expiryBadge(NOW + 1.4 * DAY_MS, NOW).text).toBe('expires in 1 day')
     expect(expiryBadge(NOW + DAY_MS, NOW)).toEqual({ text: 'expires in 1 day', tone: 'bad' })
     expect(expiryBadge(NOW + 7 * DAY_MS, NOW).tone).toBe('bad')
     expect(expiryBadge(NOW + 20 * DAY_MS, NOW)).toEqual({
