@@ -54,6 +54,7 @@ export function namesOf(store: ReminderStore): NameLookup | null {
   return new Map(store.list().map((e) => [e.id, e.name]))
 }
 
+/** Runs the checks and emits reminder events; see the module comment for the guarantees. */
 export class ReminderScheduler {
   private readonly store: ReminderStore
   private readonly now: () => number
@@ -69,7 +70,8 @@ export class ReminderScheduler {
     this.store = options.store
     this.now = options.now ?? Date.now
     this.timers = options.timers ?? {
-      setTimeout: (cb, ms) => setTimeout(cb, ms),
+      // Unref'd: a reminder timer must never be what keeps a process alive.
+      setTimeout: (cb, ms) => setTimeout(cb, ms).unref(),
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     }
     this.intervalMs = options.intervalMs ?? HOUR_MS

@@ -33,6 +33,7 @@ function current(row: ReminderStateRow | undefined, r: DueReminder): row is Remi
 /** The reminder's bookkeeping as users see it. */
 export type ReminderStatus = 'new' | 'notified' | 'snoozed' | 'dismissed'
 
+/** Where a due reminder stands: new, notified, snoozed or dismissed. */
 export function statusOf(
   r: DueReminder,
   rows: readonly ReminderStateRow[],
