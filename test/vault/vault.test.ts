@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   EntryNotFoundError,
@@ -410,6 +411,65 @@ describe('files', () => {
       expect(() => vault.add(input as never)).toThrow(message)
       expect(() => vault.add(input as never)).toThrow(InvalidInputError)
     }
+    vault.close()
+  })
+})
+
+describe('search index', () => {
+  it('finds exactly what a naive scan finds, across adds, updates and removes', async () => {
+    const { vault } = await newVault(tmp.dir)
+    const word = fc.string({
+      unit: fc.constantFrom('a', 'b', 'A', ' ', '\u0001'),
+      minLength: 1,
+      maxLength: 6,
+    })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            name: word,
+            notes: word,
+            tags: fc.array(word, { maxLength: 2 }),
+            drop: fc.boolean(),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.array(word, { minLength: 1, maxLength: 5 }),
+        async (entries, queries) => {
+          for (const e of vault.list()) vault.remove(e.id)
+          const added = entries.map((e, i) => ({
+            ...e,
+            id: vault.add({
+              style: 'generic',
+              name: `${e.name}-${i}`,
+              notes: e.notes,
+              tags: e.tags.map((t) => t.trim()).filter(Boolean),
+              credential: { key: 'k' },
+            }).id,
+          }))
+          for (const e of added) if (e.drop) vault.update(e.id, { notes: 'changed' })
+          const naive = (q: string): string[] => {
+            const needle = q.trim().toLowerCase()
+            return vault
+              .list()
+              .filter(
+                (s) =>
+                  needle === '' ||
+                  `${s.name}\n${s.notes}\n${s.tags.join('\n')}\ngeneric\nother service`
+                    .toLowerCase()
+                    .replaceAll('\u0001', ' ')
+                    .includes(needle),
+              )
+              .map((s) => s.id)
+          }
+          for (const q of queries) {
+            const expected = q.includes('\u0001') && q.trim() !== '' ? [] : naive(q)
+            expect(vault.search(q).map((s) => s.id)).toEqual(expected)
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
     vault.close()
   })
 })

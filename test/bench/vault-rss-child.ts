@@ -1,0 +1,26 @@
+/**
+ * Child of vault.bench.ts: in a fresh process, open + unlock a vault and list it, then print
+ * the timings and resident memory as JSON. `--baseline` only loads the modules and libsodium.
+ */
+import { Vault } from '../../src-main/vault'
+import { cryptoReady } from '../../src-main/vault/crypto'
+
+const [path, password, mode] = process.argv.slice(2)
+await cryptoReady()
+if (mode === '--baseline') {
+  process.stdout.write(JSON.stringify({ rssMb: process.memoryUsage().rss / 2 ** 20 }) + '\n')
+} else {
+  const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
+  const vault = Vault.open(path)
+  await vault.unlock(password)
+  const entries = vault.list()
+  const ms = performance.now() - t0
+  const cpu = process.cpuUsage(cpu0)
+  const rssMb = process.memoryUsage().rss / 2 ** 20
+  process.stdout.write(
+    JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb, count: entries.length }) +
+      '\n',
+  )
+  vault.close()
+}
