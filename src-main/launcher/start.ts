@@ -50,15 +50,25 @@ export function reason(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l.length > 0 && !l.startsWith('at '))
-  if (lines.some((l) => /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT/.test(l)))
+  if (
+    lines.some((l) =>
+      /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT|network connectivity/.test(l),
+    )
+  )
     return 'no network route to the download host'
   const named = lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? ''
   return named.slice(0, 160)
 }
 
 /** Run a command quietly with a time limit; returns a short reason on failure, null on success. */
-function run(command: string, args: string[], cwd: string, timeout: number): string | null {
-  const result = spawnSync(command, args, { cwd, timeout, stdio: 'pipe', encoding: 'utf8' })
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeout: number,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
+  const result = spawnSync(command, args, { cwd, timeout, stdio: 'pipe', encoding: 'utf8', env })
   if (result.error)
     return (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
       ? 'timed out'
@@ -109,11 +119,34 @@ function buildNativeForElectron(): string | null {
     ],
     work,
     NATIVE_BUILD_TIMEOUT_MS,
+    withoutNodedir(process.env),
   )
   if (failure) return `better-sqlite3 could not be built for Electron (${failure})`
-  copyFileSync(join(work, 'build', 'Release', ADDON_FILE), target)
+  const built = join(work, 'build', 'Release', ADDON_FILE)
+  // An addon that loads in this Node was built against Node's headers, not Electron's.
+  if (loadsInNode(built)) return 'the native build used Node headers instead of Electron headers'
+  copyFileSync(built, target)
   rmSync(work, { recursive: true, force: true })
   return null
+}
+
+/** The environment without a nodedir setting, which would make node-gyp use Node's headers. */
+export function withoutNodedir(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([k]) => k.toLowerCase() !== 'npm_config_nodedir'),
+  )
+}
+
+function loadsInNode(addon: string): boolean {
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(addon)})`],
+    {
+      stdio: 'ignore',
+      timeout: 30_000,
+    },
+  )
+  return probe.status === 0
 }
 
 function electronVite(): string | null {
@@ -132,8 +165,19 @@ async function main(): Promise<void> {
     .option('--port <port>', 'browser mode: port on 127.0.0.1', '0')
     .option('--no-open', 'browser mode: do not open the system browser')
     .option('--browser', 'skip Electron and start browser mode')
+    .option(
+      '--native-only',
+      'only build better-sqlite3 for Electron into .electron-native/ (packaging)',
+    )
     .parse(process.argv)
-    .opts<{ data?: string; port: string; open: boolean; browser?: boolean }>()
+    .opts<{ data?: string; port: string; open: boolean; browser?: boolean; nativeOnly?: boolean }>()
+  if (options.nativeOnly) {
+    const failure = buildNativeForElectron()
+    process.stderr.write(
+      failure ? `Keywarden: ${failure}.\n` : 'Keywarden: the Electron-ABI addon is ready.\n',
+    )
+    process.exit(failure ? 1 : 0)
+  }
   const dataDir = resolve(options.data ?? defaultDataFolder())
 
   let why: string | null = options.browser ? 'browser mode was asked for' : null
