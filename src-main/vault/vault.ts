@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
 import { DatabaseFromNewerVersionError, openDatabase } from '../db/sqlite'
 import {
+  BLAZEMETER_EXPIRY_CAPS,
   STYLE_RULES,
   findRuleViolation,
   maskKey,
@@ -745,6 +746,7 @@ export class Vault {
       !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100)
     )
       throw new InvalidInputError('The history limit must be a whole number from 0 to 100.')
+    if (key === 'accountPolicy') checkAccountPolicy(value)
     const json = JSON.stringify(value)
     if (json === undefined) throw new InvalidInputError('A setting value must be JSON.')
     this.store.transaction(() => this.store.putSetting(key, json))
@@ -1049,6 +1051,21 @@ function checkPassword(password: unknown): void {
     throw new InvalidInputError('The password must not be empty.')
   if (password.length > 1024)
     throw new InvalidInputError('The password is longer than 1024 characters.')
+}
+
+function checkAccountPolicy(value: unknown): void {
+  const caps = Object.keys(BLAZEMETER_EXPIRY_CAPS)
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([k, v]) => k === 'blazemeterExpiryCap' && (v === undefined || caps.includes(v as string)),
+    )
+  if (!ok)
+    throw new InvalidInputError(
+      `The account policy takes blazemeterExpiryCap, one of: ${caps.join(', ')}.`,
+    )
 }
 
 function checkReminderRow(row: ReminderStateRow): void {

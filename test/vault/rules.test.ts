@@ -198,6 +198,9 @@ describe('provider rules on add, update and rotate', () => {
       /maximum allowed by your account settings \(1 month\)/,
     )
     vault.add(bm({ key: BM_ID, secret: BM_SECRET }, 30))
+    expect(() => vault.setSetting('accountPolicy', { blazemeterExpiryCap: '2-years' })).toThrow(
+      /one of: 1-month, 3-months, 6-months, 1-year, 10-years/,
+    )
     vault.close()
   })
 
