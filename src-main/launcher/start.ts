@@ -121,7 +121,10 @@ function buildNativeForElectron(): string | null {
     NATIVE_BUILD_TIMEOUT_MS,
     withoutNodedir(process.env),
   )
-  if (failure) return `better-sqlite3 could not be built for Electron (${failure})`
+  if (failure) {
+    rmSync(work, { recursive: true, force: true })
+    return `better-sqlite3 could not be built for Electron (${failure})`
+  }
   const built = join(work, 'build', 'Release', ADDON_FILE)
   // An addon that loads in this Node was built against Node's headers, not Electron's.
   if (loadsInNode(built)) return 'the native build used Node headers instead of Electron headers'
