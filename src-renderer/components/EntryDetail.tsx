@@ -84,8 +84,10 @@ export function EntryDetail(props: { id: string }) {
         </div>
       </header>
 
+      {/* Keyed by the rotation time: a rotation drops a value revealed before it, while a
+          background refresh (another entry changed) leaves the reveal alone. */}
       <SecretRow
-        key={`${id}:key:${revision}`}
+        key={`${id}:key:${detail.lastRotatedAt}`}
         entryId={id}
         field="key"
         label={idSecret ? 'Key id' : 'Key'}
@@ -93,7 +95,7 @@ export function EntryDetail(props: { id: string }) {
       />
       {detail.hasSecret && (
         <SecretRow
-          key={`${id}:secret:${revision}`}
+          key={`${id}:secret:${detail.lastRotatedAt}`}
           entryId={id}
           field="secret"
           label="Secret"

@@ -128,7 +128,17 @@ test('BlazeMeter: key id and secret; rotate keeps the old key in history; delete
   await page.getByRole('button', { name: 'Reveal secret' }).click()
   await expect(page.getByLabel('Secret value')).toHaveText('cd'.repeat(36))
 
+  await page.getByRole('button', { name: 'Edit' }).click()
+  const edit = page.getByRole('form', { name: 'Edit key' })
+  await edit.getByLabel('Name').fill('load-tests-eu')
+  await edit.getByLabel('Environment').fill('staging')
+  await edit.getByLabel('Tags (comma-separated)').fill('perf, eu')
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByRole('heading', { name: 'load-tests-eu' })).toBeVisible()
+  await expect(page.getByRole('option', { name: 'load-tests-eu' })).toContainText('staging')
+
   await page.getByRole('button', { name: 'Delete', exact: true }).click()
   await page.getByRole('button', { name: 'Delete permanently' }).click()
-  await expect(page.getByRole('option', { name: 'load-tests' })).toHaveCount(0)
+  await expect(page.getByRole('option', { name: 'load-tests-eu' })).toHaveCount(0)
+  await expect(page.getByText('No keys yet.', { exact: false })).toBeVisible()
 })
