@@ -20,6 +20,12 @@ export interface RequestLogEntry {
 const RING_SIZE = 1000
 /** Rows kept on disk; older ones are pruned at flush. */
 const KEEP_ON_DISK = 10_000
+/**
+ * Most entries written per flush. Under load (tens of thousands of requests a second) writing
+ * every entry would stall the event loop for tens of ms each second only to prune them again;
+ * the newest ones are what the UI shows, and usage counters still count every request.
+ */
+const MAX_PER_FLUSH = 1000
 
 export class RequestLog {
   private ring: RequestLogEntry[] = []
@@ -48,6 +54,7 @@ export class RequestLog {
     this.ring.push(entry)
     if (this.ring.length > RING_SIZE * 2) this.ring = this.ring.slice(-RING_SIZE)
     this.pending.push(entry)
+    if (this.pending.length > MAX_PER_FLUSH * 2) this.pending = this.pending.slice(-MAX_PER_FLUSH)
     for (const listener of this.listeners) {
       try {
         listener(entry)
@@ -74,7 +81,7 @@ export class RequestLog {
   /** Append pending entries to SQLite in one transaction. */
   flush(): void {
     if (this.pending.length === 0) return
-    const batch = this.pending
+    const batch = this.pending.slice(-MAX_PER_FLUSH)
     this.pending = []
     try {
       this.db.transaction(() => {

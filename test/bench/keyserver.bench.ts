@@ -9,7 +9,7 @@
  * otherwise answer 429 after 120 requests); every other step of validation stays on the path.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import autocannon from 'autocannon'
@@ -17,7 +17,8 @@ import { SERVER_STYLES, validationRequest, type ServerStyle } from '../../src-ma
 import { row, type BenchRow } from './report'
 
 const CONNECTIONS = 50
-const DURATION_S = 4
+const DURATION_S = 3
+const ROUNDS = 3
 const TOKEN = 'bench-admin-token'
 const root = resolve(import.meta.dirname, '../..')
 
@@ -67,15 +68,38 @@ interface Load {
   p50: number
   p99: number
   non2xx: number
+  /** Server CPU time per answered request (µs), or NaN where /proc is unavailable. */
+  cpuUs: number
 }
 
-async function load(url: string, headers: Record<string, string> = {}): Promise<Load> {
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; clock ticks of 10 ms).
+ * Unlike req/s it hardly depends on what else the machine runs, so it is the steadier figure
+ * on a shared box.
+ */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+async function load(
+  url: string,
+  pid: number | undefined,
+  headers: Record<string, string> = {},
+): Promise<Load> {
+  const cpuBefore = cpuMs(pid)
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers })
+  const cpu = cpuMs(pid) - cpuBefore
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    cpuUs: (cpu * 1000) / Math.max(1, result.requests.total),
   }
 }
 
@@ -124,11 +148,23 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
 
     // Paired runs: each style is measured right after its own bare-server run, so a change in
     // the machine's load (other work on a shared 2-core box) hits both sides of a ratio alike.
-    const measured: { style: ServerStyle; load: Load; baseline: Load }[] = []
-    for (const t of targets) {
-      const baseline = await load(bare.url)
-      measured.push({ style: t.style, baseline, load: await load(t.url, t.headers) })
-    }
+    // Three rounds, styles interleaved, and the median pair by ratio is reported.
+    const rounds: { style: ServerStyle; load: Load; baseline: Load }[][] = targets.map(() => [])
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [i, t] of targets.entries()) {
+        const baseline = await load(bare.url, bare.child.pid)
+        rounds[i]!.push({
+          style: t.style,
+          baseline,
+          load: await load(t.url, ks.child.pid, t.headers),
+        })
+      }
+    const measured = rounds.map((pairs) => {
+      const sorted = [...pairs].sort(
+        (a, b) => a.load.rps / a.baseline.rps - b.load.rps / b.baseline.rps,
+      )
+      return sorted[Math.floor(sorted.length / 2)]!
+    })
     const meanBare = measured.reduce((sum, m) => sum + m.baseline.rps, 0) / measured.length
     report(
       row({
@@ -166,6 +202,17 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
           baselineValue: baseline.p50,
         }),
       )
+      if (Number.isFinite(l.cpuUs))
+        report(
+          row({
+            suite: 'keyserver',
+            name: `${style} server CPU per request`,
+            value: l.cpuUs,
+            unit: 'µs',
+            baselineName: 'bare node:http',
+            baselineValue: baseline.cpuUs,
+          }),
+        )
       report(
         row({
           suite: 'keyserver',
