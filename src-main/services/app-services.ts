@@ -25,7 +25,7 @@ import type {
   VaultStatus,
 } from '../ipc/contract'
 import { STYLE_RULES, isServerStyle } from '../providers'
-import { Vault } from '../vault'
+import { BackoffError, Vault } from '../vault'
 import type { KdfParams } from '../vault/types'
 import { AppError } from './errors'
 import { EventBus } from './events'
@@ -72,6 +72,7 @@ export class AppServices {
   private readonly keyserver: KeyServerControl
   readonly reminders: RemindersService
   private closed = false
+  private backoffUntil = 0
 
   constructor(options: AppServicesOptions) {
     this.dataDir = options.dataDir
@@ -143,7 +144,8 @@ export class AppServices {
 
   // ---- vault lifecycle ----
 
-  vaultStatus(retryAfterMs = 0): VaultStatus {
+  vaultStatus(): VaultStatus {
+    const retryAfterMs = Math.max(0, this.backoffUntil - this.now())
     let vault: Vault | null = null
     try {
       vault = this.openVault()
@@ -175,7 +177,14 @@ export class AppServices {
   async unlock(password: string): Promise<VaultStatus> {
     const vault = this.existing()
     if (vault.isUnlocked) return this.vaultStatus()
-    await vault.unlock(password)
+    try {
+      await vault.unlock(password)
+    } catch (error) {
+      // Remember the back-off so vault.status can report the wait to a freshly loaded page.
+      if (error instanceof BackoffError) this.backoffUntil = this.now() + error.retryAfterMs
+      throw error
+    }
+    this.backoffUntil = 0
     this.events.emit('vault-unlocked', {})
     this.reminders.refresh()
     return this.vaultStatus()
@@ -363,7 +372,9 @@ export class AppServices {
   }
 
   updateSettings(patch: Partial<Settings>): Settings {
-    const settings = writeSettings(this.existing(), patch)
+    // Unlocked only: a locked vault's auto-lock or reminders cannot be changed without the password.
+    this.existing()
+    const settings = writeSettings(this.unlocked(), patch)
     this.reminders.refresh()
     return settings
   }

@@ -67,7 +67,11 @@ export class KeyServerControl {
         // Loaded on first use: most sessions never start the key server.
         const { startKeyServer } = await import('../keyserver')
         try {
-          return (await startKeyServer({ dataDir: this.dataDir, port, now: this.now })) as KeyServerHandle
+          return (await startKeyServer({
+            dataDir: this.dataDir,
+            port,
+            now: this.now,
+          })) as KeyServerHandle
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code
           if (code === 'EADDRINUSE')

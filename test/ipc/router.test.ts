@@ -167,6 +167,7 @@ describe('router: every call with valid input', () => {
     })
     await ok('vault.lock')
     expect(await ok('settings.get')).toMatchObject({ autoLockMinutes: 10, historyLimit: 1 })
+    expect((await fails('settings.update', { autoLockMinutes: 0 })).code).toBe('LOCKED')
   })
 
   it('keyserver: start, issue into the vault, validate, rotate there, log, stop', async () => {
