@@ -19,7 +19,7 @@ const SEMANTICS: Record<string, string> = {
 export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
   const { entry, onDone } = props
   const form = STYLE_FORMS[entry.style]
-  const [key, setKey] = useState(form.credential === 'id-secret' ? '' : '')
+  const [key, setKey] = useState('')
   const [secret, setSecret] = useState('')
   const [expiry, setExpiry] = useState('')
   const [error, setError] = useState<string | null>(null)
