@@ -167,3 +167,25 @@ describe('WebPageTest wire rows', () => {
     expect((await balance(again.body.credential)).json().data.remaining).toBeTypeOf('number')
   })
 })
+
+describe('WebPageTest monthly balance', () => {
+  it('counts tests per owner per UTC month', async () => {
+    await fx.admin('PUT', '/admin/v1/policy/monthly', { webpagetestMonthlyTests: 5 })
+    const key = await fx.issue({ style: 'webpagetest', owner: 'monthly' })
+    const headers = { 'X-WPT-API-KEY': key.credential }
+    const start = fx.clock.t
+    try {
+      fx.clock.t = Date.UTC(2026, 0, 31, 23, 59)
+      await call(fx, '/webpagetest/runtest.php?url=https://example.com&f=json&runs=4', headers)
+      expect((await call(fx, '/webpagetest/testBalance.php', headers)).json()).toEqual({
+        data: { remaining: 1 },
+      })
+      fx.clock.t = Date.UTC(2026, 1, 1, 0, 1)
+      expect((await call(fx, '/webpagetest/testBalance.php', headers)).json()).toEqual({
+        data: { remaining: 5 },
+      })
+    } finally {
+      fx.clock.t = start
+    }
+  })
+})
