@@ -89,7 +89,7 @@ if (!app.requestSingleInstanceLock()) {
       if (event === 'reminders-due') tray.update(payload as { count: number })
     })
     startReminderNotifications(services, showWindow)
-    watchPower(services, () => undefined)
+    watchPower(services)
     services.start()
     showWindow()
   })

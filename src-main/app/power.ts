@@ -7,17 +7,11 @@ import type { AppServices } from '../services/app-services'
 import { AutoLock } from '../services/auto-lock'
 
 /** Start watching; returns the function that stops it. */
-export function watchPower(services: AppServices, onLock: () => void): () => void {
+export function watchPower(services: AppServices): () => void {
   const autoLock = new AutoLock(services, () => powerMonitor.getSystemIdleTime() * 1000)
   autoLock.start()
-  const suspend = (): void => {
-    services.lock('suspend')
-    onLock()
-  }
-  const screenLock = (): void => {
-    services.lock('screen-lock')
-    onLock()
-  }
+  const suspend = (): void => void services.lock('suspend')
+  const screenLock = (): void => void services.lock('screen-lock')
   const resume = (): void => services.reminders.resume()
   powerMonitor.on('suspend', suspend)
   powerMonitor.on('lock-screen', screenLock)

@@ -69,9 +69,8 @@ export function hardenSession(target: Session): void {
 }
 
 app.on('web-contents-created', (_event, contents) => harden(contents))
-// Chromium flags that widen the attack surface are never honoured from the command line.
-app.commandLine.removeSwitch('remote-debugging-port')
-app.commandLine.removeSwitch('inspect')
+// Every renderer sandboxed, whatever a window's own preferences say. (ELECTRON_RUN_AS_NODE and
+// --inspect are closed by the fuses of packaged builds: build/electron-builder.yml.)
 app.enableSandbox()
 
 app.on('ready', () => {
