@@ -24,6 +24,19 @@ export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
+/**
+ * Calls a page may make on its own (status, what is due, the live log): they do not count as a
+ * person being active, so a tab left open still auto-locks.
+ */
+const PASSIVE_CALLS: ReadonlySet<string> = new Set([
+  'app.info',
+  'vault.status',
+  'reminders.list',
+  'keyserver.status',
+  'keyserver.log',
+  'settings.get',
+])
+
 export interface BrowserServerOptions {
   services: AppServices
   /** Folder of the renderer build (out/renderer). */
@@ -47,8 +60,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   const { services, rendererDir } = options
   const token = options.token ?? newToken()
   let lastActivity = Date.now()
-  const router = createRouter(services, () => {
-    lastActivity = Date.now()
+  const router = createRouter(services, (name) => {
+    if (!PASSIVE_CALLS.has(name)) lastActivity = Date.now()
   })
   const autoLock = new AutoLock(services, () => Date.now() - lastActivity)
   const streams = new Set<ServerResponse>()
