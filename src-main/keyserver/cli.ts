@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
 import { CliError } from '../cli/io'
+import { DatabaseFromNewerVersionError } from '../db/sqlite'
 import { startKeyServer } from './index'
 
 export interface HeadlessOptions {
@@ -31,6 +32,13 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
     dataDir: resolve(options.data),
     port,
     host: options.host,
+  }).catch((error: unknown) => {
+    // Known failures get a sentence a user can act on; anything else stays generic (no detail
+    // that could carry data from the folder).
+    if (error instanceof DatabaseFromNewerVersionError) throw new CliError(error.message)
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new CliError(`Port ${port} is already in use; choose another one or 0 for a free one.`)
+    throw error
   })
   process.stdout.write(
     `${JSON.stringify({ event: 'listening', url: handle.url, adminTokenFile: handle.adminTokenFile })}\n`,

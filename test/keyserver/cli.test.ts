@@ -111,6 +111,24 @@ describe('headless key server', () => {
     expect((await run.exited).code).toBe(0)
   })
 
+  it('refuses a port in use with a clear message', async () => {
+    const { createServer } = await import('node:net')
+    const blocker = createServer()
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done))
+    const port = (blocker.address() as { port: number }).port
+    const data = mkdtempSync(join(tmpdir(), 'kw-ks-cli-'))
+    folders.push(data)
+    try {
+      const run = launch(['src-main/keyserver/cli.ts', '--port', String(port), '--data', data])
+      await run.listening.catch(() => undefined)
+      expect((await run.exited).code).toBe(1)
+      expect(run.output().stderr).toContain(`Port ${port} is already in use`)
+      expect(run.output().stdout).toBe('')
+    } finally {
+      blocker.close()
+    }
+  })
+
   it('refuses a bad port with a clear message and exit code 1', async () => {
     const run = launch(['src-main/keyserver/cli.ts', '--port', 'http', '--data', tmpdir()])
     await run.listening.catch(() => undefined)
