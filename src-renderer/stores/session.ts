@@ -59,7 +59,15 @@ export const useSession = create<SessionState>()((set, get) => ({
       set({ status, busy: false, retryAt: 0 })
       return true
     } catch (error) {
-      const retryAfterMs = toKeywardenError(error).retryAfterMs ?? 0
+      let retryAfterMs = toKeywardenError(error).retryAfterMs ?? 0
+      if (errorCode(error) === 'WRONG_PASSWORD') {
+        // The vault may now make the next try wait: say so before the user types again.
+        try {
+          retryAfterMs = (await getApi().vault.status()).retryAfterMs
+        } catch {
+          retryAfterMs = 0
+        }
+      }
       set({
         busy: false,
         error: errorMessage(error),
