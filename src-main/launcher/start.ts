@@ -215,7 +215,9 @@ async function main(): Promise<void> {
   process.stderr.write(`Keywarden: open ${url} in your browser.\n`)
 }
 
-main().catch(() => {
-  process.stderr.write('Keywarden: could not start.\n')
-  process.exit(1)
-})
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(() => {
+    process.stderr.write('Keywarden: could not start.\n')
+    process.exit(1)
+  })
+}
