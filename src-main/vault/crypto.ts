@@ -271,6 +271,68 @@ export class BulkOpener {
     return this.heapView.toString('utf8', this.outPtr, this.outPtr + bodyLength - TAG_BYTES)
   }
 
+  /**
+   * Open every record of a chunk laid out as [u32 BE length][associated data][u32][sealed]
+   * [u32][extra], calling `each` with the record's name (the associated data from byte
+   * `nameOffset` up to the next NUL), the plaintext (null when authentication fails) and the
+   * extra, as text. The chunk is copied into the WASM heap once and every record is opened in
+   * place; only the name, plaintext and extra become JS strings.
+   */
+  openRecords(
+    chunk: Uint8Array,
+    nameOffset: number,
+    each: (name: string, text: string | null, extra: string) => void,
+  ): void {
+    this.grow(chunk.length)
+    const heap = this.raw.HEAPU8
+    heap.set(chunk, this.inPtr)
+    if (!this.heapView || this.heapView.buffer !== heap.buffer)
+      this.heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength)
+    const view = this.heapView
+    const end = this.inPtr + chunk.length
+    let p = this.inPtr
+    const field = (): [number, number] => {
+      if (p + 4 > end) throw new Error('malformed record chunk')
+      const length = view.readUInt32BE(p)
+      const start = p + 4
+      p = start + length
+      if (p > end) throw new Error('malformed record chunk')
+      return [start, p]
+    }
+    while (p < end) {
+      const [adStart, adEnd] = field()
+      const [sealedStart, sealedEnd] = field()
+      const [extraStart, extraEnd] = field()
+      const bodyLength = sealedEnd - sealedStart - NONCE_BYTES
+      let text: string | null = null
+      if (bodyLength >= TAG_BYTES) {
+        const rc = this.raw._crypto_aead_xchacha20poly1305_ietf_decrypt(
+          this.outPtr,
+          0,
+          0,
+          sealedStart + NONCE_BYTES,
+          bodyLength,
+          0,
+          adStart,
+          adEnd - adStart,
+          0,
+          sealedStart,
+          this.keyPtr,
+        )
+        if (rc === 0)
+          text = view.toString('utf8', this.outPtr, this.outPtr + bodyLength - TAG_BYTES)
+      }
+      const nameStart = Math.min(adStart + nameOffset, adEnd)
+      let nameEnd = view.indexOf(0, nameStart)
+      if (nameEnd === -1 || nameEnd > adEnd) nameEnd = adEnd
+      each(
+        view.toString('utf8', nameStart, nameEnd),
+        text,
+        view.toString('utf8', extraStart, extraEnd),
+      )
+    }
+  }
+
   /** Zero and free the key copy and scratch buffers. */
   dispose(): void {
     this.raw.HEAPU8.fill(0, this.keyPtr, this.keyPtr + KEY_BYTES)

@@ -84,6 +84,19 @@ export function backoffDelayMs(failures: number): number {
   return Math.min(BACKOFF_BASE_MS * 2 ** (failures - FREE_TRIES), BACKOFF_MAX_MS)
 }
 
+const UNLOCK_CHUNK = 4096
+const DAMAGED_REASON =
+  'Its encrypted fields, or the clear metadata they vouch for, were modified, truncated or moved.'
+
+/**
+ * Associated data of an entry's descriptive blob: binds it to the vault, the entry and the
+ * clear columns it vouches for (so editing expires_at in the file is detected at unlock).
+ * The unlock query builds the same bytes in SQL (store.ts unlockChunk).
+ */
+function metaAssociatedData(vaultId: string, id: string, bound: BoundClear): Uint8Array {
+  return associatedData(vaultId, id, `meta\0${boundText(bound)}`)
+}
+
 const SEPARATOR = '\u0001'
 
 /**
@@ -828,39 +841,37 @@ export class Vault {
       const cache = new Map<string, Cached>()
       const broken: { id: string; reason: string }[] = []
       this.peers = new Map()
-      for (const [id, metaCt, bound, updatedAt, checkStatus, checkAt] of this.store.unlockRows()) {
-        const text = opener.openText(metaCt, associatedText(this.vaultId, id, 'meta'))
-        const meta = text === null ? null : decodeMetaText(text)
-        if (!meta) {
-          broken.push({
+      // The entry id follows "keywarden/v1\0<vault id>\0" in the associated data (ASCII).
+      const idOffset = associatedText(this.vaultId, '', '').length - 1
+      let after = 0
+      for (;;) {
+        const chunk = this.store.unlockChunk(this.vaultId, after, UNLOCK_CHUNK)
+        if (!chunk) break
+        after = chunk.last
+        opener.openRecords(chunk.blob, idOffset, (id, text, extra) => {
+          // The associated data holds the clear columns: an edit of them fails here too.
+          const meta = text === null ? null : decodeMetaText(text)
+          if (!meta) {
+            broken.push({ id, reason: DAMAGED_REASON })
+            return
+          }
+          const [updatedAt, checkStatus, checkAt] = extra.split('|')
+          const b = meta.bound
+          const row: EntryRow = {
             id,
-            reason: 'Its encrypted fields fail authentication (modified, truncated or moved).',
-          })
-          continue
-        }
-        // The clear columns must be the ones the authenticated blob vouches for.
-        if (boundText(meta.bound) !== bound) {
-          broken.push({
-            id,
-            reason: 'Its clear metadata (expiry, status or dates) was changed outside Keywarden.',
-          })
-          continue
-        }
-        const b = meta.bound
-        const row: EntryRow = {
-          id,
-          style: b.style,
-          status: b.status,
-          created_at: b.createdAt,
-          updated_at: updatedAt,
-          expires_at: b.expiresAt,
-          last_rotated_at: b.lastRotatedAt,
-          rotation_policy_days: b.rotationPolicyDays,
-          last_check_status: checkStatus,
-          last_check_at: checkAt,
-        }
-        cache.set(id, cachedOf(row, meta, counts.get(id) ?? 0))
-        this.indexPeer(id, b.style, meta.scope.account)
+            style: b.style,
+            status: b.status,
+            created_at: b.createdAt,
+            updated_at: Number(updatedAt),
+            expires_at: b.expiresAt,
+            last_rotated_at: b.lastRotatedAt,
+            rotation_policy_days: b.rotationPolicyDays,
+            last_check_status: checkStatus === '' ? null : (checkStatus as ValidationStatus),
+            last_check_at: checkAt === '' ? null : Number(checkAt),
+          }
+          cache.set(id, cachedOf(row, meta, counts.get(id) ?? 0))
+          this.indexPeer(id, b.style, meta.scope.account)
+        })
       }
       this.cache = cache
       this.searchIndex = null
@@ -977,7 +988,7 @@ export class Vault {
       meta,
       row: {
         ...insertable,
-        meta_ct: seal(key, encodeMeta(meta), associatedData(this.vaultId, id, 'meta')),
+        meta_ct: seal(key, encodeMeta(meta), metaAssociatedData(this.vaultId, id, meta.bound)),
         key_ct: keyCt,
         secret_ct: secretCt,
       },
@@ -1018,7 +1029,11 @@ export class Vault {
       last_check_at: s.lastCheck?.at ?? null,
     }
     const sealedMeta = { ...meta, bound: clearOf(row) }
-    const metaCt = seal(key, encodeMeta(sealedMeta), associatedData(this.vaultId, s.id, 'meta'))
+    const metaCt = seal(
+      key,
+      encodeMeta(sealedMeta),
+      metaAssociatedData(this.vaultId, s.id, sealedMeta.bound),
+    )
     this.store.updateEntry({
       id: s.id,
       status: row.status,

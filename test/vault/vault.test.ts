@@ -473,3 +473,22 @@ describe('search index', () => {
     vault.close()
   })
 })
+
+describe('unlock in chunks', () => {
+  it('opens every entry across several chunks and rowid gaps, in insertion order', async () => {
+    const { vault, path } = await newVault(tmp.dir)
+    const all = vault.addMany(Array.from({ length: 9000 }, (_, i) => genericInput(i)))
+    const removed = new Set([0, 4095, 4096, 4097, 8999].map((i) => all[i].id))
+    for (const id of removed) vault.remove(id)
+    vault.recordValidation(all[5000].id, 'expired', 77)
+    vault.close()
+    const v = Vault.open(path)
+    await v.unlock(PASSWORD)
+    const ids = all.map((e) => e.id).filter((id) => !removed.has(id))
+    expect(v.list().map((e) => e.id)).toEqual(ids)
+    expect(v.get(all[5000].id).lastCheck).toEqual({ status: 'expired', at: 77 })
+    expect(v.reveal(all[4098].id, 'key')).toBe('gk-4098-secretvalue')
+    expect(v.damaged()).toEqual([])
+    v.close()
+  })
+})
