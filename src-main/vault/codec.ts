@@ -1,8 +1,8 @@
 /**
  * Serialization of an entry's descriptive fields: one JSON document, sealed as one blob.
- * The document also carries a copy of the entry's clear columns so that editing them in the
- * file (e.g. pushing `expires_at` back) is detected at unlock, although they stay readable
- * while locked.
+ * The document also carries the entry's clear columns, which are part of its associated data:
+ * editing them in the file (e.g. pushing `expires_at` back) is detected at unlock, although they
+ * stay readable while locked.
  */
 import type { KeyScope, KeyStatus, EntryStyle } from '../providers'
 import { isEntryStyle } from '../providers'
@@ -141,19 +141,10 @@ export function decodeMetaText(text: string): EntryMeta | null {
   }
 }
 
-/** Whether the clear columns read from the file match what the sealed document vouches for. */
-export function boundMatches(bound: BoundClear, clear: BoundClear): boolean {
-  return (
-    bound.style === clear.style &&
-    bound.status === clear.status &&
-    bound.createdAt === clear.createdAt &&
-    bound.expiresAt === clear.expiresAt &&
-    bound.lastRotatedAt === clear.lastRotatedAt &&
-    bound.rotationPolicyDays === clear.rotationPolicyDays
-  )
-}
-
-/** The clear columns a blob vouches for, as the unlock query joins them in SQL. */
+/**
+ * The clear columns a blob vouches for, joined as the unlock query joins them in SQL; part of
+ * the blob's associated data.
+ */
 export function boundText(b: BoundClear): string {
   return `${b.style}|${b.status}|${b.createdAt}|${b.expiresAt ?? ''}|${b.lastRotatedAt}|${b.rotationPolicyDays ?? ''}`
 }
