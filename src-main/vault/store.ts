@@ -73,7 +73,7 @@ export class VaultStore {
                'keywarden/v1' || char(0) || @vault || char(0) || id || char(0) || 'meta' || char(0)
                  || style || '|' || status || '|' || created_at || '|' || ifnull(expires_at, '')
                  || '|' || last_rotated_at || '|' || ifnull(rotation_policy_days, '') AS ad,
-               updated_at || '|' || ifnull(last_check_status, '') || '|' || ifnull(last_check_at, '') AS chk
+               updated_at || ifnull('|' || last_check_status || '|' || last_check_at, '') AS chk
              FROM entries WHERE rowid > @after ORDER BY rowid LIMIT @limit))`,
       ),
       allClear: p(`SELECT ${CLEAR_COLUMNS} FROM entries ORDER BY rowid`),
@@ -144,8 +144,8 @@ export class VaultStore {
   /**
    * What unlock needs of up to `limit` entries after `afterRowid`, oldest first, as one blob of
    * records: [u32 length][associated data of the entry's sealed blob, built from its clear
-   * columns exactly as `metaAssociatedText` builds it][u32][meta_ct][u32][updated_at|check
-   * status|check time]. Returns null when no entry is left.
+   * columns exactly as `metaAssociatedData` builds it][u32][meta_ct][u32][updated_at, then
+   * "|status|time" when the key was validated]. Returns null when no entry is left.
    */
   unlockChunk(
     vaultId: string,

@@ -237,9 +237,9 @@ function metaOf(c: Cached): EntryMeta {
 
 function haystackOf(meta: EntryMeta, style: EntryRow['style']): string {
   // U+0001 separates entries in the search index, so it must not occur inside one.
-  return `${meta.name}\n${meta.notes}\n${meta.tags.join('\n')}\n${style}\n${STYLE_RULES[style].displayName}`
-    .toLowerCase()
-    .replaceAll(SEPARATOR, ' ')
+  const text =
+    `${meta.name}\n${meta.notes}\n${meta.tags.join('\n')}\n${style}\n${STYLE_RULES[style].displayName}`.toLowerCase()
+  return text.includes(SEPARATOR) ? text.replaceAll(SEPARATOR, ' ') : text
 }
 
 function factsOf(s: EntrySummary): KeyFacts {
@@ -855,19 +855,22 @@ export class Vault {
             broken.push({ id, reason: DAMAGED_REASON })
             return
           }
-          const [updatedAt, checkStatus, checkAt] = extra.split('|')
+          // Mostly just updated_at: split only when a validation result follows.
+          const bar = extra.indexOf('|')
+          const updatedAt = bar === -1 ? Number(extra) : Number(extra.slice(0, bar))
+          const check = bar === -1 ? null : extra.slice(bar + 1).split('|')
           const b = meta.bound
           const row: EntryRow = {
             id,
             style: b.style,
             status: b.status,
             created_at: b.createdAt,
-            updated_at: Number(updatedAt),
+            updated_at: updatedAt,
             expires_at: b.expiresAt,
             last_rotated_at: b.lastRotatedAt,
             rotation_policy_days: b.rotationPolicyDays,
-            last_check_status: checkStatus === '' ? null : (checkStatus as ValidationStatus),
-            last_check_at: checkAt === '' ? null : Number(checkAt),
+            last_check_status: check ? (check[0] as ValidationStatus) : null,
+            last_check_at: check ? Number(check[1]) : null,
           }
           cache.set(id, cachedOf(row, meta, counts.get(id) ?? 0))
           this.indexPeer(id, b.style, meta.scope.account)
