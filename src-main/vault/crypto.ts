@@ -272,8 +272,8 @@ export class BulkOpener {
   }
 
   /**
-   * Open every record of a chunk laid out as [u32 BE length][associated data][u32][sealed]
-   * [u32][extra], calling `each` with the record's name (the associated data from byte
+   * Open every record of a chunk laid out as three u32 BE lengths, then the associated data,
+   * the sealed bytes and an extra text, calling `each` with the record's name (the associated data from byte
    * `nameOffset` up to the next NUL), the plaintext (null when authentication fails) and the
    * extra, as text. The chunk is copied into the WASM heap once and every record is opened in
    * place; only the name, plaintext and extra become JS strings.
@@ -291,18 +291,16 @@ export class BulkOpener {
     const view = this.heapView
     const end = this.inPtr + chunk.length
     let p = this.inPtr
-    const field = (): [number, number] => {
-      if (p + 4 > end) throw new Error('malformed record chunk')
-      const length = view.readUInt32BE(p)
-      const start = p + 4
-      p = start + length
-      if (p > end) throw new Error('malformed record chunk')
-      return [start, p]
-    }
     while (p < end) {
-      const [adStart, adEnd] = field()
-      const [sealedStart, sealedEnd] = field()
-      const [extraStart, extraEnd] = field()
+      if (p + 12 > end) throw new Error('malformed record chunk')
+      const adStart = p + 12
+      const adEnd = adStart + view.readUInt32BE(p)
+      const sealedStart = adEnd
+      const sealedEnd = sealedStart + view.readUInt32BE(p + 4)
+      const extraStart = sealedEnd
+      const extraEnd = extraStart + view.readUInt32BE(p + 8)
+      if (extraEnd > end) throw new Error('malformed record chunk')
+      p = extraEnd
       const bodyLength = sealedEnd - sealedStart - NONCE_BYTES
       let text: string | null = null
       if (bodyLength >= TAG_BYTES) {

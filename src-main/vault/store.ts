@@ -62,19 +62,25 @@ export class VaultStore {
       // spends ~2 µs making each Buffer, which at 100k entries was most of the unlock. The
       // rows reach group_concat in the subquery's rowid order (an ORDER BY inside the aggregate
       // would sort again: +90 ms at 100k); the order only decides the list order anyway.
+      // Each record starts with its three lengths (one printf per row); the associated data's
+      // length is summed from its parts because a flattened subquery would build it twice.
       unlockChunk: p(
         `SELECT CAST(group_concat(rec, '') AS BLOB) AS blob, max(rid) AS last FROM (
-           SELECT rid,
-             unhex(printf('%08x', length(CAST(ad AS BLOB)))) || CAST(ad AS BLOB)
-             || unhex(printf('%08x', length(meta_ct))) || meta_ct
-             || unhex(printf('%08x', length(CAST(chk AS BLOB)))) || CAST(chk AS BLOB) AS rec
-           FROM (
-             SELECT rowid AS rid, meta_ct,
-               'keywarden/v1' || char(0) || @vault || char(0) || id || char(0) || 'meta' || char(0)
-                 || style || '|' || status || '|' || created_at || '|' || ifnull(expires_at, '')
-                 || '|' || last_rotated_at || '|' || ifnull(rotation_policy_days, '') AS ad,
-               updated_at || ifnull('|' || last_check_status || '|' || last_check_at, '') AS chk
-             FROM entries WHERE rowid > @after ORDER BY rowid LIMIT @limit))`,
+           SELECT rowid AS rid,
+             unhex(printf('%08x%08x%08x',
+               25 + length(CAST(@vault AS BLOB)) + length(CAST(id AS BLOB))
+                 + length(CAST(style AS BLOB)) + length(CAST(status AS BLOB)) + length(created_at)
+                 + ifnull(length(expires_at), 0) + length(last_rotated_at)
+                 + ifnull(length(rotation_policy_days), 0),
+               length(meta_ct),
+               length(updated_at)
+                 + ifnull(2 + length(CAST(last_check_status AS BLOB)) + length(last_check_at), 0)))
+             || 'keywarden/v1' || char(0) || @vault || char(0) || id || char(0) || 'meta' || char(0)
+             || style || '|' || status || '|' || created_at || '|' || ifnull(expires_at, '')
+             || '|' || last_rotated_at || '|' || ifnull(rotation_policy_days, '')
+             || meta_ct
+             || updated_at || ifnull('|' || last_check_status || '|' || last_check_at, '') AS rec
+           FROM entries WHERE rowid > @after ORDER BY rowid LIMIT @limit)`,
       ),
       allClear: p(`SELECT ${CLEAR_COLUMNS} FROM entries ORDER BY rowid`),
       clearById: p(`SELECT ${CLEAR_COLUMNS} FROM entries WHERE id = ?`),
@@ -143,9 +149,9 @@ export class VaultStore {
 
   /**
    * What unlock needs of up to `limit` entries after `afterRowid`, oldest first, as one blob of
-   * records: [u32 length][associated data of the entry's sealed blob, built from its clear
-   * columns exactly as `metaAssociatedData` builds it][u32][meta_ct][u32][updated_at, then
-   * "|status|time" when the key was validated]. Returns null when no entry is left.
+   * records: three u32 lengths, then the associated data of the entry's sealed blob (built from
+   * its clear columns exactly as `metaAssociatedData` builds it), meta_ct, and updated_at
+   * followed by "|status|time" when the key was validated. Returns null when none is left.
    */
   unlockChunk(
     vaultId: string,
