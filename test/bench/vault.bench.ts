@@ -5,6 +5,7 @@
  * Each figure carries a baseline measured in this same run.
  */
 import { execFileSync } from 'node:child_process'
+import { randomFillSync } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -115,6 +116,29 @@ async function aead(report: Report): Promise<void> {
       unit: 'µs/op',
       baselineName: 'node chacha20-poly1305+HChaCha20',
       baselineValue: openNodeUs,
+    }),
+  )
+  const pooledUs = perOpUs(N, () => randomBytes(24))
+  const directUs = perOpUs(N, () => randomFillSync(new Uint8Array(24)))
+  const sodiumUs = perOpUs(N, () => sodium.randombytes_buf(24))
+  report(
+    row({
+      suite: 'vault',
+      name: 'nonce 24 B, pooled randomFillSync (4 KiB)',
+      value: pooledUs,
+      unit: 'µs/op',
+      baselineName: 'randomFillSync per nonce',
+      baselineValue: directUs,
+    }),
+  )
+  report(
+    row({
+      suite: 'vault',
+      name: 'nonce 24 B, libsodium randombytes_buf',
+      value: sodiumUs,
+      unit: 'µs/op',
+      baselineName: 'pooled randomFillSync',
+      baselineValue: pooledUs,
     }),
   )
   const opener = new BulkOpener(key)
