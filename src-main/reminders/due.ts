@@ -39,6 +39,20 @@ function factOf(entry: EntryClearMeta): ProviderFact | undefined {
   return undefined
 }
 
+/** One reminder; optional fields are set only when they apply (no spreads: this runs per entry). */
+function make(
+  entry: EntryClearMeta,
+  kind: DueReminder['kind'],
+  threshold: number,
+  dueAt: number,
+  deadline: number,
+  fact: ProviderFact | undefined,
+): DueReminder {
+  const r: DueReminder = { entryId: entry.id, style: entry.style, kind, threshold, dueAt, deadline }
+  if (fact) r.fact = fact
+  return r
+}
+
 /** The reminders of one entry that are due at `now`. */
 export function dueForEntry(
   entry: EntryClearMeta,
@@ -47,67 +61,46 @@ export function dueForEntry(
 ): DueReminder[] {
   if (entry.status !== 'active') return []
   const out: DueReminder[] = []
-  const base = { entryId: entry.id, style: entry.style }
   const fact = factOf(entry)
   const expiry = effectiveExpiry(entry, settings)
   if (expiry) {
-    const extra = { ...(fact ? { fact } : {}), ...(expiry.fromCap ? { expiryFromCap: true } : {}) }
+    let r: DueReminder | null = null
     if (now >= expiry.at) {
-      out.push({
-        ...base,
-        kind: 'expired',
-        threshold: 0,
-        dueAt: expiry.at,
-        deadline: expiry.at,
-        ...extra,
-      })
+      r = make(entry, 'expired', 0, expiry.at, expiry.at, fact)
     } else {
       // The nearest threshold already crossed. Thresholds that fall before the key was issued are
       // skipped: whoever created a 7-day key knows it expires within 7 days.
-      const crossed = settings.thresholdsDays
-        .filter((days) => {
-          const at = expiry.at - days * DAY_MS
-          return now >= at && at > entry.lastRotatedAt
-        })
-        .sort((a, b) => a - b)[0]
+      let crossed: number | undefined
+      for (const days of settings.thresholdsDays) {
+        const at = expiry.at - days * DAY_MS
+        if (now >= at && at > entry.lastRotatedAt && (crossed === undefined || days < crossed))
+          crossed = days
+      }
       if (crossed !== undefined)
-        out.push({
-          ...base,
-          kind: 'expires-soon',
-          threshold: crossed,
-          dueAt: expiry.at - crossed * DAY_MS,
-          deadline: expiry.at,
-          ...extra,
-        })
+        r = make(entry, 'expires-soon', crossed, expiry.at - crossed * DAY_MS, expiry.at, fact)
+    }
+    if (r) {
+      if (expiry.fromCap) r.expiryFromCap = true
+      out.push(r)
     }
   }
   const rotation = rotationDue(entry)
   // A key that expires before its rotation date is already covered by its expiry reminders,
   // which give the same advice (rotate); a second reminder would be noise.
   const expiresFirst = expiry !== null && expiry.at <= rotation.at
-  if (!expiresFirst && now >= rotation.at)
-    out.push({
-      ...base,
-      kind: 'rotation-due',
-      threshold: 0,
-      dueAt: rotation.at,
-      deadline: rotation.at,
-      policyDays: rotation.policyDays,
-      ...(fact ? { fact } : {}),
-    })
+  if (!expiresFirst && now >= rotation.at) {
+    const r = make(entry, 'rotation-due', 0, rotation.at, rotation.at, fact)
+    r.policyDays = rotation.policyDays
+    out.push(r)
+  }
   const check = entry.lastCheck
   // A check made before the last rotation was about the previous key: the new one is not refused.
   const verdict = check?.status === 'invalid' || check?.status === 'expired' ? check.status : null
-  if (check && verdict && check.at >= entry.lastRotatedAt && now >= check.at)
-    out.push({
-      ...base,
-      kind: 'validation-failed',
-      threshold: 0,
-      dueAt: check.at,
-      deadline: check.at,
-      verdict,
-      ...(fact ? { fact } : {}),
-    })
+  if (check && verdict && check.at >= entry.lastRotatedAt && now >= check.at) {
+    const r = make(entry, 'validation-failed', 0, check.at, check.at, fact)
+    r.verdict = verdict
+    out.push(r)
+  }
   return out
 }
 
@@ -117,9 +110,15 @@ export function computeDue(
   settings: ReminderSettings,
   now: number,
 ): DueReminder[] {
-  return entries
-    .flatMap((entry) => dueForEntry(entry, settings, now))
-    .sort((a, b) => a.deadline - b.deadline || a.entryId.localeCompare(b.entryId))
+  return (
+    entries
+      .flatMap((entry) => dueForEntry(entry, settings, now))
+      // Plain code-unit order for ties: localeCompare is far slower and ids are ASCII.
+      .sort(
+        (a, b) =>
+          a.deadline - b.deadline || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0),
+      )
+  )
 }
 
 /** The next moment after `now` at which something becomes due (for scheduling a precise check). */

@@ -29,6 +29,8 @@ export function escapeText(value: string): string {
  * Splits between characters, never inside a UTF-8 sequence.
  */
 export function foldLine(line: string): string {
+  // Most lines are short: a UTF-16 length of 75/3 or less cannot exceed 75 octets.
+  if (line.length <= 25 || Buffer.byteLength(line, 'utf8') <= MAX_OCTETS) return line
   const parts: string[] = []
   let current = ''
   let octets = 0

@@ -10,7 +10,7 @@
 import type { EntryClearMeta, ReminderStateRow } from '../vault/types'
 import { computeDue, nextDueMoment } from './due'
 import { readReminderSettings } from './settings'
-import { activeReminders, markNotified, pendingNotifications } from './state'
+import { StateIndex, activeReminders, markNotified, pendingNotifications } from './state'
 import { countText, notificationText, type NameLookup, type NotificationText } from './texts'
 import type { DueReminder } from './types'
 
@@ -21,6 +21,8 @@ export interface ReminderStore {
   clearMetadata(): EntryClearMeta[]
   reminderState(): ReminderStateRow[]
   putReminderState(row: ReminderStateRow): void
+  /** Several rows in one transaction, when the store offers it (one fsync, not one per row). */
+  putReminderStates?(rows: readonly ReminderStateRow[]): void
   getSetting<T>(key: string): T | undefined
   readonly isUnlocked?: boolean
   list?(): { id: string; name: string }[]
@@ -123,10 +125,11 @@ export class ReminderScheduler {
     try {
       const settings = readReminderSettings(this.store)
       const due = computeDue(this.store.clearMetadata(), settings, at)
-      const rows = this.store.reminderState()
-      const fired = pendingNotifications(due, rows, at)
-      for (const row of markNotified(fired, settings.thresholdsDays, at))
-        this.store.putReminderState(row)
+      const book = new StateIndex(this.store.reminderState())
+      const fired = pendingNotifications(due, book, at)
+      const rows = markNotified(fired, at)
+      if (this.store.putReminderStates) this.store.putReminderStates(rows)
+      else for (const row of rows) this.store.putReminderState(row)
       if (fired.length > 0)
         this.emit({
           type: 'notify',
@@ -134,7 +137,8 @@ export class ReminderScheduler {
           reminders: fired,
           text: notificationText(fired, namesOf(this.store), at),
         })
-      const active = activeReminders(due, this.store.reminderState(), at).length
+      // What fired just now is 'notified', which is still active: the same index answers.
+      const active = activeReminders(due, book, at).length
       this.emit({ type: 'count', at, active, text: countText(active) })
       return fired
     } catch (error) {

@@ -19,10 +19,52 @@ export function refKey(ref: ReminderRef): string {
   return `${ref.entryId}\u0000${ref.kind}\u0000${ref.threshold}`
 }
 
-function index(rows: readonly ReminderStateRow[]): Map<string, ReminderStateRow> {
-  const map = new Map<string, ReminderStateRow>()
-  for (const row of rows) map.set(refKey(row as ReminderRef), row)
-  return map
+/**
+ * The rows indexed once per check (a lookup per reminder, not a scan: a check over a large vault
+ * stays linear). Also remembers, per entry, the expiry thresholds already notified.
+ */
+export class StateIndex {
+  private readonly byKey = new Map<string, ReminderStateRow>()
+  private readonly soonByEntry = new Map<string, ReminderStateRow[]>()
+
+  constructor(rows: readonly ReminderStateRow[]) {
+    for (const row of rows) {
+      this.byKey.set(refKey(row as ReminderRef), row)
+      if (row.kind === 'expires-soon' && row.notifiedAt !== null) {
+        const list = this.soonByEntry.get(row.entryId)
+        if (list) list.push(row)
+        else this.soonByEntry.set(row.entryId, [row])
+      }
+    }
+  }
+
+  /** Where a due reminder stands at `now`. */
+  status(r: DueReminder, now: number): ReminderStatus {
+    const row = this.byKey.get(refKey(r))
+    if (!current(row, r)) return this.superseded(r) ? 'notified' : 'new'
+    if (row.dismissed) return 'dismissed'
+    if (row.snoozedUntil !== null && now < row.snoozedUntil) return 'snoozed'
+    if (row.snoozedUntil !== null) return 'new' // the snooze is over: it is news again
+    return 'notified'
+  }
+
+  /**
+   * Once "expires within 7 days" was said, "within 14 days" must never follow, even after the
+   * clock is set back: a nearer threshold notified after this one's moment stands for it.
+   */
+  private superseded(r: DueReminder): boolean {
+    if (r.kind !== 'expires-soon') return false
+    const rows = this.soonByEntry.get(r.entryId)
+    return (
+      rows?.some(
+        (row) => row.threshold < r.threshold && (row.notifiedAt ?? -Infinity) >= r.dueAt,
+      ) ?? false
+    )
+  }
+}
+
+function indexOf(rows: readonly ReminderStateRow[] | StateIndex): StateIndex {
+  return rows instanceof StateIndex ? rows : new StateIndex(rows)
 }
 
 /** Whether the row belongs to this occurrence of the reminder (see the module comment). */
@@ -36,25 +78,21 @@ export type ReminderStatus = 'new' | 'notified' | 'snoozed' | 'dismissed'
 /** Where a due reminder stands: new, notified, snoozed or dismissed. */
 export function statusOf(
   r: DueReminder,
-  rows: readonly ReminderStateRow[],
+  rows: readonly ReminderStateRow[] | StateIndex,
   now: number,
 ): ReminderStatus {
-  const row = index(rows).get(refKey(r))
-  if (!current(row, r)) return 'new'
-  if (row.dismissed) return 'dismissed'
-  if (row.snoozedUntil !== null && now < row.snoozedUntil) return 'snoozed'
-  if (row.snoozedUntil !== null) return 'new' // the snooze is over: it is news again
-  return 'notified'
+  return indexOf(rows).status(r, now)
 }
 
 /** Reminders to show now: due, not dismissed, not snoozed. */
 export function activeReminders(
   due: readonly DueReminder[],
-  rows: readonly ReminderStateRow[],
+  rows: readonly ReminderStateRow[] | StateIndex,
   now: number,
 ): DueReminder[] {
+  const book = indexOf(rows)
   return due.filter((r) => {
-    const s = statusOf(r, rows, now)
+    const s = book.status(r, now)
     return s === 'new' || s === 'notified'
   })
 }
@@ -62,38 +100,16 @@ export function activeReminders(
 /** Reminders to notify now: due and never notified for this occurrence, or whose snooze ended. */
 export function pendingNotifications(
   due: readonly DueReminder[],
-  rows: readonly ReminderStateRow[],
+  rows: readonly ReminderStateRow[] | StateIndex,
   now: number,
 ): DueReminder[] {
-  return due.filter((r) => statusOf(r, rows, now) === 'new')
+  const book = indexOf(rows)
+  return due.filter((r) => book.status(r, now) === 'new')
 }
 
-/**
- * Rows recording that `fired` were notified at `now`. For an expiry threshold, the more distant
- * thresholds are marked too: once "expires within 7 days" was said, "within 14 days" must never
- * follow, even after the clock is set back.
- */
-export function markNotified(
-  fired: readonly DueReminder[],
-  thresholdsDays: readonly number[],
-  now: number,
-): ReminderStateRow[] {
-  const out: ReminderStateRow[] = []
-  for (const r of fired) {
-    out.push({ ...refOf(r), notifiedAt: now, snoozedUntil: null, dismissed: false })
-    if (r.kind === 'expires-soon')
-      for (const days of thresholdsDays)
-        if (days > r.threshold)
-          out.push({
-            entryId: r.entryId,
-            kind: r.kind,
-            threshold: days,
-            notifiedAt: now,
-            snoozedUntil: null,
-            dismissed: false,
-          })
-  }
-  return out
+/** Rows recording that `fired` were notified at `now`. */
+export function markNotified(fired: readonly DueReminder[], now: number): ReminderStateRow[] {
+  return fired.map((r) => ({ ...refOf(r), notifiedAt: now, snoozedUntil: null, dismissed: false }))
 }
 
 function refOf(r: ReminderRef): ReminderRef {
@@ -101,7 +117,8 @@ function refOf(r: ReminderRef): ReminderRef {
 }
 
 function find(due: readonly DueReminder[], ref: ReminderRef): DueReminder {
-  const r = due.find((d) => refKey(d) === refKey(ref))
+  const key = refKey(ref)
+  const r = due.find((d) => refKey(d) === key)
   if (!r) throw new ReminderError('INVALID_INPUT', 'There is no such reminder due now.')
   return r
 }

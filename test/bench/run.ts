@@ -15,6 +15,7 @@ const SUITES: Record<
 > = {
   vault: () => import('./vault.bench'),
   keyserver: () => import('./keyserver.bench'),
+  reminders: () => import('./reminders.bench'),
 }
 
 async function main(): Promise<void> {

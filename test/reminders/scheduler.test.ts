@@ -111,6 +111,16 @@ describe('reminder scheduler', () => {
     expect(labels(fired)).toEqual(['soon-14', 'soon-7', 'soon-1', 'expired'])
   })
 
+  it('never says a farther threshold after a nearer one, even with the clock set back', () => {
+    addKey(1, 5)
+    const { scheduler, fired } = startScheduler()
+    expect(labels(fired)).toEqual(['soon-7'])
+    clock.setWall(START - 3 * DAY) // 8 days before expiry: the 14-day threshold is "due" again
+    scheduler.resume()
+    for (let h = 0; h < 24; h++) clock.advance(HOUR)
+    expect(labels(fired)).toEqual(['soon-7'])
+  })
+
   it('does not notify again after a restart over the same vault file', () => {
     addKey(1, 10)
     addKey(2, 40)
