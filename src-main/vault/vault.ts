@@ -289,8 +289,9 @@ export class Vault {
   /** Ids per (style, account) for the styles with key limits, to check limits in O(peers). */
   private peers = new Map<string, Set<string>>()
   private broken: { id: string; reason: string }[] = []
-  /** Built at the first search after a change; dropped by every change to the cache. */
+  /** Built when idle after the first search following a change; dropped by every change. */
   private searchIndex: SearchIndex | null = null
+  private indexTimer: NodeJS.Immediate | null = null
   private readonly listeners = new Set<VaultChangeListener>()
   private closed = false
 
@@ -637,7 +638,14 @@ export class Vault {
     const q = query.trim().toLowerCase()
     if (q === '') return this.list()
     if (q.includes(SEPARATOR)) return []
-    this.searchIndex ??= buildSearchIndex(this.cache)
+    if (!this.searchIndex) {
+      // No index yet (just unlocked or changed): scan now, build the index once idle, so
+      // neither the unlock nor this search pays for the 100k-string join.
+      this.scheduleSearchIndex()
+      const found: EntrySummary[] = []
+      for (const c of this.cache.values()) if (c.haystack.includes(q)) found.push(c.summary)
+      return found
+    }
     const { text, starts, ids } = this.searchIndex
     const out: EntrySummary[] = []
     let at = text.indexOf(q)
@@ -778,11 +786,23 @@ export class Vault {
     if (this.closed) return
     this.lock()
     this.closed = true
+    if (this.indexTimer) clearImmediate(this.indexTimer)
+    this.indexTimer = null
     this.listeners.clear()
     this.store.db.close()
   }
 
   // ---- internals ----
+
+  private scheduleSearchIndex(): void {
+    if (this.indexTimer) return
+    this.indexTimer = setImmediate(() => {
+      this.indexTimer = null
+      if (this.key && !this.searchIndex) this.searchIndex = buildSearchIndex(this.cache)
+    })
+    // A pending index build must not keep a CLI process alive.
+    this.indexTimer.unref()
+  }
 
   private assertOpen(): void {
     if (this.closed) throw new InvalidInputError('The vault is closed.')

@@ -462,9 +462,13 @@ describe('search index', () => {
               )
               .map((s) => s.id)
           }
-          for (const q of queries) {
-            const expected = q.includes('\u0001') && q.trim() !== '' ? [] : naive(q)
-            expect(vault.search(q).map((s) => s.id)).toEqual(expected)
+          // First the scan (no index yet), then, once idle, the joined index.
+          for (const pass of ['scan', 'index']) {
+            if (pass === 'index') await new Promise((resolve) => setImmediate(resolve))
+            for (const q of queries) {
+              const expected = q.includes('\u0001') && q.trim() !== '' ? [] : naive(q)
+              expect(vault.search(q).map((s) => s.id)).toEqual(expected)
+            }
           }
         },
       ),
