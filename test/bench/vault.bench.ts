@@ -304,7 +304,7 @@ async function atSize(report: Report, dir: string, n: number): Promise<void> {
   report(
     row({
       suite: 'vault',
-      name: `first search ${label} (scan; index built when idle)`,
+      name: `first search ${label} after unlock`,
       value: firstSearchMs,
       unit: 'ms',
       baselineName: 'filter of names only',
@@ -312,7 +312,6 @@ async function atSize(report: Report, dir: string, n: number): Promise<void> {
       ...(big ? { target: '< 50 ms', pass: firstSearchMs < 50 } : {}),
     }),
   )
-  await new Promise((resolve) => setImmediate(resolve))
   const searchMs =
     queries.map((q) => ms(() => v.search(q))).reduce((a, b) => a + b) / queries.length
   const scanMs =
@@ -322,7 +321,7 @@ async function atSize(report: Report, dir: string, n: number): Promise<void> {
   report(
     row({
       suite: 'vault',
-      name: `search ${label}, indexed (mean of ${queries.length})`,
+      name: `search ${label} (mean of ${queries.length})`,
       value: searchMs,
       unit: 'ms',
       baselineName: 'filter of names only',
