@@ -45,8 +45,19 @@ export interface CheckResult {
 
 const MAX_BODY_BYTES = 64 * 1024
 
-/** Join the entry's base URL and the validation path without doubling or dropping a slash. */
-function buildUrl(baseUrl: string, path: string): URL {
+/** Whether a URL host is this computer: 127.0.0.0/8, ::1 or localhost. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  )
+}
+
+/** Parse and check an entry's base URL: http(s), no user info, plain HTTP only to this computer. */
+function checkedBase(baseUrl: string): URL {
   let base: URL
   try {
     base = new URL(baseUrl)
@@ -58,15 +69,28 @@ function buildUrl(baseUrl: string, path: string): URL {
       'NOT_CHECKABLE',
       "The entry's base URL must start with http:// or https://.",
     )
+  // Plain HTTP would carry the key readable across every network on the way: only this
+  // computer (the local key server) is reached without TLS.
+  if (base.protocol === 'http:' && !isLoopback(base.hostname))
+    throw new ReminderError(
+      'NOT_CHECKABLE',
+      "Keywarden sends a key over plain http:// only to this computer (127.0.0.1, localhost); use the provider's https:// address.",
+    )
   if (base.username || base.password)
     throw new ReminderError(
       'NOT_CHECKABLE',
       "The entry's base URL must not contain a user name or password.",
     )
-  const [pathname, query] = path.split('?', 2) as [string, string | undefined]
-  base.pathname = base.pathname.replace(/\/+$/, '') + pathname
-  base.search = query === undefined ? '' : `?${query}`
   return base
+}
+
+/** The validation URL: the checked base plus the style's path (and, for Similarweb, query). */
+function joinUrl(base: URL, path: string): URL {
+  const url = new URL(base)
+  const [pathname, query] = path.split('?', 2) as [string, string | undefined]
+  url.pathname = url.pathname.replace(/\/+$/, '') + pathname
+  url.search = query === undefined ? '' : `?${query}`
+  return url
 }
 
 /** Read at most MAX_BODY_BYTES of the body: the verdict needs only the start of it. */
@@ -118,12 +142,14 @@ export async function checkNow(
     )
   if (!entry.baseUrl)
     throw new ReminderError('NOT_CHECKABLE', 'This entry has no base URL to check the key against.')
+  // The address is checked before the key is revealed: a refused address never sees it.
+  const base = checkedBase(entry.baseUrl)
   const credential = {
     key: vault.reveal(entryId, 'key'),
     ...(entry.style === 'blazemeter' ? { secret: vault.reveal(entryId, 'secret') } : {}),
   }
   const request = validationRequest(entry.style, credential, entry.scope)
-  const url = buildUrl(entry.baseUrl, request.path)
+  const url = joinUrl(base, request.path)
   const now = options.now ?? Date.now
   const doFetch = options.fetch ?? fetch
 

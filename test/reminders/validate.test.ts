@@ -197,5 +197,12 @@ describe('check now when the provider cannot give a verdict', () => {
       baseUrl: oddUrl,
     }).id
     await expect(checkNow(vault, generic)).rejects.toMatchObject({ code: 'NOT_CHECKABLE' })
+    // A key never travels over plain HTTP to another machine.
+    const remote = entryAt('http://api.example.com/webpagetest', 'plain-remote')
+    await expect(checkNow(vault, remote)).rejects.toMatchObject({
+      code: 'NOT_CHECKABLE',
+      message: expect.stringMatching(/only to this computer/),
+    })
+    expect(vault.clearMetadata().find((e) => e.id === remote)!.lastCheck).toBeNull()
   })
 })
