@@ -97,6 +97,13 @@ function metaAssociatedData(vaultId: string, id: string, bound: BoundClear): Uin
   return associatedData(vaultId, id, `meta\0${boundText(bound)}`)
 }
 
+/** The wait left after `failures` wrong passwords, the last at `lastAt` (a clock set back cannot stretch it). */
+function backoffLeftMs(failures: number, lastAt: number | null, now: number): number {
+  const wait = backoffDelayMs(failures)
+  if (wait === 0 || lastAt === null) return 0
+  return Math.max(0, Math.min(lastAt + wait - now, wait))
+}
+
 interface Cached {
   summary: EntrySummary
   keyMask: string
@@ -334,6 +341,13 @@ export class Vault {
 
   get isUnlocked(): boolean {
     return this.key !== null
+  }
+
+  /** How long until the next password try is allowed (0 when it is now); works while locked. */
+  retryAfterMs(): number {
+    this.assertOpen()
+    const header = this.store.header() as HeaderRow
+    return backoffLeftMs(header.failed_attempts, header.last_failure_at, this.now())
   }
 
   /** Check the password and open every entry's descriptive fields into memory. */
@@ -755,11 +769,8 @@ export class Vault {
     if (typeof password !== 'string') throw new InvalidInputError('The password must be text.')
     const header = this.store.header() as HeaderRow
     const now = this.now()
-    const wait = backoffDelayMs(header.failed_attempts)
-    if (wait > 0 && header.last_failure_at !== null) {
-      const left = Math.min(header.last_failure_at + wait - now, wait)
-      if (left > 0) throw new BackoffError(left)
-    }
+    const left = backoffLeftMs(header.failed_attempts, header.last_failure_at, now)
+    if (left > 0) throw new BackoffError(left)
     const kek = deriveKek(password, header.kdf_salt, {
       opsLimit: header.kdf_ops,
       memLimitBytes: header.kdf_mem,

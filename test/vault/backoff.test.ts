@@ -24,6 +24,7 @@ describe('wrong-password back-off', () => {
       await expect(v.unlock('nope')).rejects.toBeInstanceOf(WrongPasswordError)
     // The 4th try must wait 1 s even with the right password.
     await expect(v.unlock(PASSWORD)).rejects.toMatchObject({ code: 'BACKOFF', retryAfterMs: 1000 })
+    expect(v.retryAfterMs()).toBe(1000)
     v.close()
 
     // A restart does not reset the counter.
@@ -40,7 +41,9 @@ describe('wrong-password back-off', () => {
     v.close()
 
     v = Vault.open(path, { now: clock.now })
+    expect(v.retryAfterMs()).toBe(500)
     clock.advance(500)
+    expect(v.retryAfterMs()).toBe(0)
     await v.unlock(PASSWORD)
     v.lock()
     // Counter reset: three free tries again.
