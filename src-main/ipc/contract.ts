@@ -140,6 +140,36 @@ export interface RotateInput {
   expiresAt?: number | null
 }
 
+/** Sort orders of a page of entries; without one, the vault's own order (oldest first). */
+export type EntrySort = 'name' | 'expiry' | 'updated'
+
+/** Filters on time and checks, beside `status`: expired, expiring within 30 days, last check failed. */
+export type EntryCondition = 'expired' | 'expiring' | 'check-failed'
+
+/** The largest page `entries.page` serves. */
+export const MAX_PAGE = 500
+
+export interface EntryPageInput {
+  offset: number
+  /** At most MAX_PAGE. */
+  limit: number
+  /** Server-side search (as entries.search); empty or absent: every entry. */
+  query?: string
+  style?: EntryStyle
+  status?: KeyStatus
+  condition?: EntryCondition
+  sort?: EntrySort
+}
+
+export interface EntryPage {
+  /** How many entries match the query and filters (the list's length). */
+  total: number
+  offset: number
+  items: EntrySummary[]
+  /** Changes whenever the entry set changes: pages of another revision are stale. */
+  revision: number
+}
+
 /** Every call: its input and its output. Names are `<domain>.<verb>`. */
 export interface Calls {
   'app.info': { input: void; output: AppInfo }
@@ -153,6 +183,7 @@ export interface Calls {
   }
   'entries.list': { input: void; output: EntrySummary[] }
   'entries.search': { input: { query: string }; output: EntrySummary[] }
+  'entries.page': { input: EntryPageInput; output: EntryPage }
   'entries.get': { input: { id: string }; output: EntryDetail }
   'entries.add': { input: { entry: EntryInput }; output: EntrySummary }
   'entries.update': { input: { id: string; patch: EntryPatch }; output: EntrySummary }
@@ -161,6 +192,10 @@ export interface Calls {
   'entries.copy': { input: { id: string; field: SecretField }; output: CopyResult }
   'entries.rotate': { input: RotateInput; output: EntrySummary }
   'entries.history': { input: { id: string }; output: HistoryItem[] }
+  'entries.revealHistory': {
+    input: { id: string; index: number; field: SecretField }
+    output: { value: string }
+  }
   'entries.validate': { input: { id: string }; output: { status: ValidationStatus; at: number } }
   'reminders.list': { input: void; output: RemindersSnapshot }
   'reminders.snooze': { input: { key: string; days: 1 | 7 }; output: RemindersSnapshot }
@@ -231,6 +266,7 @@ export const CALL_NAMES = [
   'vault.changePassword',
   'entries.list',
   'entries.search',
+  'entries.page',
   'entries.get',
   'entries.add',
   'entries.update',
@@ -239,6 +275,7 @@ export const CALL_NAMES = [
   'entries.copy',
   'entries.rotate',
   'entries.history',
+  'entries.revealHistory',
   'entries.validate',
   'reminders.list',
   'reminders.snooze',

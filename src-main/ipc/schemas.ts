@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { ENTRY_STYLES, SERVER_STYLES } from '../providers'
-import type { CallName } from './contract'
+import { MAX_PAGE, type CallName } from './contract'
 
 const MAX_ID = 128
 const MAX_NAME = 200
@@ -112,6 +112,15 @@ export const INPUT_SCHEMAS = {
   }),
   'entries.list': none,
   'entries.search': z.strictObject({ query: z.string().max(MAX_QUERY) }),
+  'entries.page': z.strictObject({
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    limit: z.number().int().min(1).max(MAX_PAGE, `A page holds at most ${MAX_PAGE} entries.`),
+    query: z.string().max(MAX_QUERY).optional(),
+    style: z.enum(ENTRY_STYLES).optional(),
+    status: z.enum(['active', 'disabled', 'revoked']).optional(),
+    condition: z.enum(['expired', 'expiring', 'check-failed']).optional(),
+    sort: z.enum(['name', 'expiry', 'updated']).optional(),
+  }),
   'entries.get': z.strictObject({ id }),
   'entries.add': z.strictObject({ entry: entryInput }),
   'entries.update': z.strictObject({ id, patch: entryPatch }),
@@ -124,6 +133,11 @@ export const INPUT_SCHEMAS = {
     expiresAt: time.nullable().optional(),
   }),
   'entries.history': z.strictObject({ id }),
+  'entries.revealHistory': z.strictObject({
+    id,
+    index: z.number().int().min(0).max(1000),
+    field,
+  }),
   'entries.validate': z.strictObject({ id }),
   'reminders.list': none,
   'reminders.snooze': z.strictObject({

@@ -11,6 +11,8 @@ import type {
   CopyResult,
   EntryDetail,
   EntryInput,
+  EntryPage,
+  EntryPageInput,
   EntryPatch,
   EntrySummary,
   HistoryItem,
@@ -27,6 +29,7 @@ import type {
 import { STYLE_RULES, isServerStyle } from '../providers'
 import { BackoffError, Vault } from '../vault'
 import type { KdfParams } from '../vault/types'
+import { EntryPager } from './entry-pages'
 import { AppError } from './errors'
 import { EventBus } from './events'
 import { KeyServerControl } from './keyserver'
@@ -73,6 +76,9 @@ export class AppServices {
   readonly reminders: RemindersService
   private closed = false
   private backoffUntil = 0
+  private readonly pager = new EntryPager()
+  /** Bumped whenever the set of entries a page could show changes (see entries.page). */
+  private entriesRevision = 0
 
   constructor(options: AppServicesOptions) {
     this.dataDir = options.dataDir
@@ -107,9 +113,18 @@ export class AppServices {
     this.vault = vault
     this.unsubscribeVault = vault.onChange((event) => {
       // Lock and unlock are announced by this class with their reason; the rest is forwarded.
-      if (event.kind === 'entries') this.events.emit('entries-changed', {})
+      if (event.kind === 'entries') {
+        this.entriesChanged()
+        this.events.emit('entries-changed', {})
+      }
       if (event.kind === 'entries' || event.kind === 'reminder-state') this.reminders.refresh()
     })
+  }
+
+  /** The entry set changed (or became readable or unreadable): every kept page is stale. */
+  private entriesChanged(): void {
+    this.entriesRevision++
+    this.pager.clear()
   }
 
   private existing(): Vault {
@@ -169,6 +184,7 @@ export class AppServices {
       ...(this.kdf ? { kdf: this.kdf } : {}),
     })
     this.attach(vault)
+    this.entriesChanged()
     this.events.emit('vault-unlocked', {})
     this.reminders.refresh()
     return this.vaultStatus()
@@ -185,6 +201,7 @@ export class AppServices {
       throw error
     }
     this.backoffUntil = 0
+    this.entriesChanged()
     this.events.emit('vault-unlocked', {})
     this.reminders.refresh()
     return this.vaultStatus()
@@ -195,6 +212,7 @@ export class AppServices {
     const vault = this.vault
     if (vault?.isUnlocked) {
       vault.lock()
+      this.entriesChanged()
       this.events.emit('vault-locked', { reason })
       this.reminders.refresh()
     }
@@ -218,6 +236,12 @@ export class AppServices {
 
   search(query: string): EntrySummary[] {
     return this.unlocked().search(query)
+  }
+
+  /** One page of the filtered, sorted list, with the entry-set revision it was cut from. */
+  page(input: EntryPageInput): EntryPage {
+    const vault = this.unlocked()
+    return this.pager.page(vault, input, this.entriesRevision, this.now())
   }
 
   get(id: string): EntryDetail {
@@ -254,6 +278,11 @@ export class AppServices {
 
   history(id: string): HistoryItem[] {
     return this.unlocked().history(id)
+  }
+
+  /** Decrypt a field of a previous credential (`index` as `history` numbers them). */
+  revealHistory(id: string, index: number, field: SecretField): { value: string } {
+    return { value: this.unlocked().revealHistory(id, index, field) }
   }
 
   /**

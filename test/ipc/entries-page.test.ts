@@ -1,0 +1,195 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { EntryPage, EntrySummary } from '../../src-main/ipc/contract'
+import { createRouter, type Router } from '../../src-main/ipc/router'
+import { DAY_MS } from '../../src-main/providers'
+import { credentialFor, makeServices, type Fixture } from './helpers'
+
+const PASSWORD = 'correct horse battery'
+
+let f: Fixture
+let router: Router
+
+async function ok<T = unknown>(name: string, input?: unknown): Promise<T> {
+  const result = await router.call(name, input)
+  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`)
+  return result.value as T
+}
+
+async function fails(name: string, input: unknown): Promise<{ code: string; message: string }> {
+  const result = await router.call(name, input)
+  if (result.ok) throw new Error(`${name} should fail`)
+  return result.error
+}
+
+const page = (input: Record<string, unknown>) =>
+  ok<EntryPage>('entries.page', { offset: 0, limit: 100, ...input })
+const names = (p: EntryPage) => p.items.map((e) => e.name)
+
+beforeEach(() => {
+  f = makeServices()
+  router = createRouter(f.services)
+})
+afterEach(async () => {
+  await f.cleanup()
+})
+
+/** Five entries of mixed styles, statuses and expiries, added oldest first. */
+async function seed(): Promise<EntrySummary[]> {
+  await ok('vault.create', { password: PASSWORD })
+  const now = f.clock.now
+  const specs = [
+    { style: 'generic', name: 'delta', expiresAt: now + 10 * DAY_MS },
+    { style: 'userplane', name: 'alpha', expiresAt: null, status: 'disabled' },
+    { style: 'userplane', name: 'Charlie deploy', expiresAt: null },
+    { style: 'generic', name: 'bravo', expiresAt: now + DAY_MS },
+    { style: 'generic', name: 'echo deploy', expiresAt: now + 20 * DAY_MS, status: 'revoked' },
+  ] as const
+  const added: EntrySummary[] = []
+  for (const spec of specs) {
+    f.clock.now += 1000
+    added.push(
+      await ok<EntrySummary>('entries.add', {
+        entry: {
+          ...spec,
+          credential:
+            spec.style === 'generic'
+              ? { key: `generic-key-${added.length}` }
+              : credentialFor(spec.style),
+        },
+      }),
+    )
+  }
+  // Two days on: bravo has expired, delta and echo expire within 30 days.
+  f.clock.now += 2 * DAY_MS
+  return added
+}
+
+describe('entries.page', () => {
+  it('pages through the vault order with the total, bounded by offset and limit', async () => {
+    await seed()
+    const all = await page({})
+    expect(all.total).toBe(5)
+    expect(all.offset).toBe(0)
+    expect(names(all)).toEqual(['delta', 'alpha', 'Charlie deploy', 'bravo', 'echo deploy'])
+    const second = await page({ offset: 2, limit: 2 })
+    expect(second).toMatchObject({ total: 5, offset: 2, revision: all.revision })
+    expect(names(second)).toEqual(['Charlie deploy', 'bravo'])
+    expect(names(await page({ offset: 4, limit: 500 }))).toEqual(['echo deploy'])
+    const past = await page({ offset: 10, limit: 5 })
+    expect(past).toMatchObject({ total: 5, offset: 10, items: [] })
+    // Same items as entries.list, no secrets.
+    expect(all.items).toEqual(await ok('entries.list'))
+  })
+
+  it('filters by search, style, status and condition, server-side', async () => {
+    await seed()
+    expect(names(await page({ query: 'DEPLOY' }))).toEqual(['Charlie deploy', 'echo deploy'])
+    expect(names(await page({ query: '   ' }))).toHaveLength(5)
+    expect(names(await page({ style: 'generic' }))).toEqual(['delta', 'bravo', 'echo deploy'])
+    expect(names(await page({ status: 'disabled' }))).toEqual(['alpha'])
+    expect(names(await page({ style: 'generic', status: 'active' }))).toEqual(['delta', 'bravo'])
+    expect(names(await page({ condition: 'expired' }))).toEqual(['bravo'])
+    expect(names(await page({ condition: 'expiring' }))).toEqual(['delta', 'echo deploy'])
+    expect((await page({ condition: 'check-failed' })).total).toBe(0)
+    const deployGeneric = await page({ query: 'deploy', style: 'generic', limit: 1 })
+    expect(deployGeneric.total).toBe(1)
+    expect(names(deployGeneric)).toEqual(['echo deploy'])
+  })
+
+  it('sorts by name, expiry and last update, keeping the vault order for ties', async () => {
+    const [delta] = await seed()
+    expect(names(await page({ sort: 'name' }))).toEqual([
+      'alpha',
+      'bravo',
+      'Charlie deploy',
+      'delta',
+      'echo deploy',
+    ])
+    expect(names(await page({ sort: 'expiry' }))).toEqual([
+      'bravo',
+      'delta',
+      'echo deploy',
+      'alpha',
+      'Charlie deploy',
+    ])
+    // A second look at a kept view gives the same page.
+    expect(names(await page({ sort: 'expiry', offset: 1, limit: 1 }))).toEqual(['delta'])
+    f.clock.now += 1000
+    await ok('entries.update', { id: delta!.id, patch: { notes: 'touched' } })
+    expect(names(await page({ sort: 'updated', limit: 2 }))).toEqual(['delta', 'echo deploy'])
+  })
+
+  it('the revision changes with the entry set: add, update, remove, lock and unlock', async () => {
+    const [first] = await seed()
+    const r0 = (await page({})).revision
+    expect((await page({ sort: 'name' })).revision).toBe(r0)
+    await ok('entries.add', {
+      entry: { style: 'generic', name: 'foxtrot', credential: { key: 'k-1' } },
+    })
+    const afterAdd = await page({})
+    expect(afterAdd.revision).not.toBe(r0)
+    expect(afterAdd.total).toBe(6)
+    expect(names(afterAdd)).toContain('foxtrot')
+    await ok('entries.update', { id: first!.id, patch: { name: 'delta two' } })
+    const afterUpdate = await page({ query: 'delta' })
+    expect(afterUpdate.revision).not.toBe(afterAdd.revision)
+    expect(names(afterUpdate)).toEqual(['delta two'])
+    await ok('entries.remove', { id: first!.id })
+    const afterRemove = await page({})
+    expect(afterRemove.total).toBe(5)
+    expect(afterRemove.revision).not.toBe(afterUpdate.revision)
+    await ok('vault.lock')
+    expect((await fails('entries.page', { offset: 0, limit: 10 })).code).toBe('LOCKED')
+    await ok('vault.unlock', { password: PASSWORD })
+    expect((await page({})).revision).not.toBe(afterRemove.revision)
+  })
+
+  it('needs a vault, unlocked', async () => {
+    expect((await fails('entries.page', { offset: 0, limit: 10 })).code).toBe('NO_VAULT')
+  })
+})
+
+describe('entries.revealHistory', () => {
+  it('reveals each previous credential by its history index, newest first', async () => {
+    await ok('vault.create', { password: PASSWORD })
+    const first = credentialFor('blazemeter')
+    const second = credentialFor('blazemeter')
+    const third = credentialFor('blazemeter')
+    const { id } = await ok<EntrySummary>('entries.add', {
+      entry: { style: 'blazemeter', name: 'load tests', credential: first },
+    })
+    await ok('entries.rotate', { id, credential: second })
+    await ok('entries.rotate', { id, credential: third })
+    const history = await ok<{ index: number; keyMask: string }[]>('entries.history', { id })
+    expect(history.map((h) => h.index)).toEqual([0, 1])
+    expect(await ok('entries.revealHistory', { id, index: 0, field: 'key' })).toEqual({
+      value: second.key,
+    })
+    expect(await ok('entries.revealHistory', { id, index: 1, field: 'key' })).toEqual({
+      value: first.key,
+    })
+    expect(await ok('entries.revealHistory', { id, index: 1, field: 'secret' })).toEqual({
+      value: first.secret,
+    })
+    // The current key is not in the history.
+    expect(await ok('entries.reveal', { id, field: 'key' })).toEqual({ value: third.key })
+  })
+
+  it('a missing index or entry is a typed error that names no secret; locked says so', async () => {
+    await ok('vault.create', { password: PASSWORD })
+    const cred = credentialFor('userplane')
+    const { id } = await ok<EntrySummary>('entries.add', {
+      entry: { style: 'userplane', name: 'ci', credential: cred },
+    })
+    const none = await fails('entries.revealHistory', { id, index: 0, field: 'key' })
+    expect(none.code).not.toBe('INTERNAL')
+    expect(none.message).not.toContain(cred.key)
+    const missing = await fails('entries.revealHistory', { id: 'nope', index: 0, field: 'key' })
+    expect(missing.code).toBe('ENTRY_NOT_FOUND')
+    await ok('entries.rotate', { id, credential: credentialFor('userplane') })
+    await ok('vault.lock')
+    expect((await fails('entries.revealHistory', { id, index: 0, field: 'key' })).code).toBe(
+      'LOCKED',
+    )
+  })
+})
