@@ -196,6 +196,11 @@ export interface Calls {
     input: { id: string; index: number; field: SecretField }
     output: { value: string }
   }
+  /** As entries.copy, for a previous credential. */
+  'entries.copyHistory': {
+    input: { id: string; index: number; field: SecretField }
+    output: CopyResult
+  }
   'entries.validate': { input: { id: string }; output: { status: ValidationStatus; at: number } }
   'reminders.list': { input: void; output: RemindersSnapshot }
   'reminders.snooze': { input: { key: string; days: 1 | 7 }; output: RemindersSnapshot }
@@ -276,6 +281,7 @@ export const CALL_NAMES = [
   'entries.rotate',
   'entries.history',
   'entries.revealHistory',
+  'entries.copyHistory',
   'entries.validate',
   'reminders.list',
   'reminders.snooze',

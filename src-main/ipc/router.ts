@@ -40,6 +40,7 @@ const HANDLERS: Handlers = {
   'entries.rotate': (s, i) => s.rotate(i),
   'entries.history': (s, i) => s.history(i.id),
   'entries.revealHistory': (s, i) => s.revealHistory(i.id, i.index, i.field),
+  'entries.copyHistory': (s, i) => s.copyHistory(i.id, i.index, i.field),
   'entries.validate': (s, i) => s.validate(i.id),
   'reminders.list': (s) => s.remindersSnapshot(),
   'reminders.snooze': (s, i) => s.snooze(i.key, i.days),

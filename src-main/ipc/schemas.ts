@@ -36,6 +36,9 @@ const baseUrl = z
     }
   }, 'The base URL must be an http(s) URL.')
 
+/** A field of a previous credential: its index as entries.history numbers them. */
+const historyField = z.strictObject({ id, index: z.number().int().min(0).max(1000), field })
+
 /** Calls without input accept nothing, `null` or `{}`. */
 const none = z.union([z.undefined(), z.null(), z.strictObject({})]).transform(() => undefined)
 
@@ -133,11 +136,8 @@ export const INPUT_SCHEMAS = {
     expiresAt: time.nullable().optional(),
   }),
   'entries.history': z.strictObject({ id }),
-  'entries.revealHistory': z.strictObject({
-    id,
-    index: z.number().int().min(0).max(1000),
-    field,
-  }),
+  'entries.revealHistory': historyField,
+  'entries.copyHistory': historyField,
   'entries.validate': z.strictObject({ id }),
   'reminders.list': none,
   'reminders.snooze': z.strictObject({

@@ -267,7 +267,15 @@ export class AppServices {
 
   /** Desktop: main copies and clears; browser: the page gets the one value and clears it. */
   copy(id: string, field: SecretField): CopyResult {
-    const value = this.unlocked().reveal(id, field)
+    return this.toClipboard(this.unlocked().reveal(id, field))
+  }
+
+  /** As `copy`, for a field of a previous credential. */
+  copyHistory(id: string, index: number, field: SecretField): CopyResult {
+    return this.toClipboard(this.unlocked().revealHistory(id, index, field))
+  }
+
+  private toClipboard(value: string): CopyResult {
     const clearAfterMs = this.settings().clipboardClearSeconds * 1000
     if (this.clipboard) {
       this.clipboard(value, clearAfterMs)

@@ -171,6 +171,11 @@ describe('entries.revealHistory', () => {
     expect(await ok('entries.revealHistory', { id, index: 1, field: 'secret' })).toEqual({
       value: first.secret,
     })
+    expect(await ok('entries.copyHistory', { id, index: 1, field: 'key' })).toEqual({
+      copiedBy: 'renderer',
+      value: first.key,
+      clearAfterMs: 30_000,
+    })
     // The current key is not in the history.
     expect(await ok('entries.reveal', { id, field: 'key' })).toEqual({ value: third.key })
   })

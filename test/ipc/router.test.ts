@@ -305,6 +305,10 @@ const MALFORMED: Record<CallName, unknown[]> = {
     { id: 'a', index: 0, field: 'password' },
     { id: '', index: 0, field: 'key' },
   ],
+  'entries.copyHistory': [
+    { id: 'a', index: 0 },
+    { id: 'a', index: 1001, field: 'key' },
+  ],
   'entries.validate': [{ id: null }],
   'reminders.list': [{ all: 1 }],
   'reminders.snooze': [
