@@ -128,7 +128,9 @@ export function EntryDetail(props: { id: string }) {
 
       {panel === 'rotate' && <RotateForm entry={detail} onDone={() => setPanel('none')} />}
       {panel === 'edit' && <EditForm entry={detail} onDone={() => setPanel('none')} />}
-      {panel === 'history' && <History id={id} revision={revision} />}
+      {panel === 'history' && (
+        <History id={id} revision={revision} hasSecret={detail.hasSecret} idSecret={idSecret} />
+      )}
       {panel === 'delete' && (
         <div className="confirm" role="alertdialog" aria-label="Confirm delete">
           <p>
@@ -196,7 +198,7 @@ export function EntryDetail(props: { id: string }) {
   )
 }
 
-function History(props: { id: string; revision: number }) {
+function History(props: { id: string; revision: number; hasSecret: boolean; idSecret: boolean }) {
   const [items, setItems] = useState<HistoryItem[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
@@ -223,10 +225,27 @@ function History(props: { id: string; revision: number }) {
         <p className="muted">No rotation yet.</p>
       ) : (
         <ol>
+          {/* Keyed by the rotation time: a new rotation renumbers the items, and a value
+              revealed under an old number must not stay on screen next to another key. */}
           {items.map((h) => (
-            <li key={h.index}>
-              <code>{h.keyMask}</code>{' '}
+            <li key={`${h.rotatedAt}:${h.keyMask}`}>
               <span className="muted">replaced {formatDateTime(h.rotatedAt)}</span>
+              <SecretRow
+                entryId={props.id}
+                historyIndex={h.index}
+                field="key"
+                label={`Previous ${props.idSecret ? 'key id' : 'key'} ${h.index + 1}`}
+                mask={h.keyMask}
+              />
+              {props.hasSecret && (
+                <SecretRow
+                  entryId={props.id}
+                  historyIndex={h.index}
+                  field="secret"
+                  label={`Previous secret ${h.index + 1}`}
+                  mask="••••••••••••"
+                />
+              )}
             </li>
           ))}
         </ol>

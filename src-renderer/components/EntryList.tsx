@@ -1,22 +1,31 @@
 /**
- * The list of keys: search (server-side, debounced), filters, and a virtualized list that
- * renders only the rows in view, so 100k entries scroll like 100.
+ * The list of keys: search (server-side, debounced), filters and sort (server-side), and a
+ * virtualized list that renders only the rows in view and asks the store for just their pages,
+ * so 100k entries load and scroll like 100.
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { EntrySummary } from '../../src-main/ipc/contract'
-import { filterEntries, STATUS_FILTERS, type StatusFilter } from '../lib/filters'
+import {
+  isFiltered,
+  SORT_ORDERS,
+  STATUS_FILTERS,
+  type SortOrder,
+  type StatusFilter,
+} from '../lib/filters'
 import { expiryBadge, lastCheckBadge } from '../lib/format'
 import { useDebounced, useNow } from '../lib/hooks'
 import { ENTRY_STYLE_IDS, styleLabel } from '../lib/styles'
-import { selectVisible, useEntries } from '../stores/entries'
+import { rowAt } from '../lib/page-cache'
+import { selectedRowIndex, selectTotal, useEntries } from '../stores/entries'
 
 const ROW_HEIGHT = 52
 
 export function EntryList() {
-  const entries = useEntries(selectVisible)
+  const total = useEntries(selectTotal)
   const filters = useEntries((s) => s.filters)
-  const selectedId = useEntries((s) => s.selectedId)
+  const sort = useEntries((s) => s.sort)
+  const filtered = useEntries((s) => isFiltered(s.params))
   const loaded = useEntries((s) => s.loaded)
   const error = useEntries((s) => s.error)
   const [text, setText] = useState(useEntries.getState().query)
@@ -25,7 +34,7 @@ export function EntryList() {
   const searchRef = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
-    void useEntries.getState().search(query)
+    useEntries.getState().search(query)
   }, [query])
 
   // '/' focuses the search from anywhere (unless typing in a field), as in most developer tools.
@@ -41,8 +50,6 @@ export function EntryList() {
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [])
-
-  const visible = useMemo(() => filterEntries(entries, filters, now), [entries, filters, now])
 
   return (
     <section className="list-pane" aria-label="Keys">
@@ -85,69 +92,101 @@ export function EntryList() {
             </option>
           ))}
         </select>
+        <select
+          aria-label="Sort by"
+          value={sort}
+          onChange={(e) => useEntries.getState().setSort(e.target.value as SortOrder)}
+        >
+          {SORT_ORDERS.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       </div>
       <p className="count muted" aria-live="polite">
-        {visible.length === 1 ? '1 key' : `${visible.length.toLocaleString()} keys`}
-        {text ? ` matching “${text}”` : ''}
+        {total === null
+          ? 'Loading keys…'
+          : total === 1
+            ? '1 key'
+            : `${total.toLocaleString()} keys`}
+        {total !== null && text ? ` matching “${text}”` : ''}
       </p>
       {error && (
         <p role="alert" className="error">
           {error}
         </p>
       )}
-      {loaded && visible.length === 0 ? (
+      {loaded && total === 0 ? (
         <p className="empty muted">
-          {entries.length === 0 && !text
-            ? 'No keys yet. Add one, or issue one from the key server.'
-            : 'Nothing matches.'}
+          {filtered
+            ? 'Nothing matches.'
+            : 'No keys yet. Add one, or issue one from the key server.'}
         </p>
       ) : (
-        <VirtualRows rows={visible} selectedId={selectedId} now={now} />
+        <VirtualRows total={total ?? 0} now={now} />
       )}
     </section>
   )
 }
 
-function VirtualRows(props: {
-  rows: readonly EntrySummary[]
-  selectedId: string | null
-  now: number
-}) {
-  const { rows, selectedId, now } = props
+const STEP: Record<string, number> = {
+  ArrowDown: 1,
+  ArrowUp: -1,
+  PageDown: 10,
+  PageUp: -10,
+  Home: -Infinity,
+  End: Infinity,
+}
+
+function VirtualRows(props: { total: number; now: number }) {
+  const { total, now } = props
+  // Subscribing to the pages re-renders the rows in view when one arrives.
+  const pages = useEntries((s) => s.pages)
+  const shownKey = useEntries((s) => s.shownKey)
+  const viewKey = useEntries((s) => s.viewKey)
+  const selectedId = useEntries((s) => s.selectedId)
+  const selectedIndex = useEntries(selectedRowIndex)
+  const pendingIndex = useEntries((s) => s.pendingIndex)
   const scrollRef = useRef<HTMLDivElement>(null)
   const virtualizer = useVirtualizer({
-    count: rows.length,
+    count: total,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
-    getItemKey: (index) => rows[index]?.id ?? index,
   })
-  const selectedIndex = useMemo(
-    () => (selectedId ? rows.findIndex((r) => r.id === selectedId) : -1),
-    [rows, selectedId],
-  )
+  const items = virtualizer.getVirtualItems()
+  const first = items[0]?.index ?? 0
+  const last = items[items.length - 1]?.index ?? -1
+
+  // Ask for the pages of the rows in view (the store fetches only what it lacks).
+  useEffect(() => {
+    useEntries.getState().setRange(first, last)
+  }, [first, last, total])
+
+  // Another search, filter or sort starts at the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 })
+  }, [viewKey])
+
+  // A keyboard target whose page was still loading: bring it into view when it is selected.
+  const target = pendingIndex ?? selectedIndex
+  useEffect(() => {
+    if (target >= 0 && target < total) virtualizer.scrollToIndex(target, { align: 'auto' })
+    // Only when the target changes: scrolling by hand must not snap back to the selection.
+  }, [target])
 
   function move(event: KeyboardEvent<HTMLDivElement>) {
-    const step: Record<string, number> = {
-      ArrowDown: 1,
-      ArrowUp: -1,
-      PageDown: 10,
-      PageUp: -10,
-      Home: -Infinity,
-      End: Infinity,
-    }
-    const delta = step[event.key]
-    if (delta === undefined || rows.length === 0) return
+    const delta = STEP[event.key]
+    if (delta === undefined || total === 0) return
     event.preventDefault()
-    const from = selectedIndex < 0 ? -1 : selectedIndex
-    const next = Math.max(0, Math.min(rows.length - 1, from + delta))
-    const row = rows[next]
-    if (!row) return
-    useEntries.getState().select(row.id)
-    virtualizer.scrollToIndex(next, { align: 'auto' })
+    const state = useEntries.getState()
+    const from = state.pendingIndex ?? selectedRowIndex(state)
+    const next = Math.max(0, Math.min(total - 1, (from < 0 ? -1 : from) + delta))
+    state.selectIndex(next)
   }
 
-  const activeId = selectedIndex >= 0 ? `row-${rows[selectedIndex]?.id}` : undefined
+  const activeId = selectedIndex >= 0 && selectedId ? `row-${selectedId}` : undefined
 
   return (
     <div
@@ -155,18 +194,21 @@ function VirtualRows(props: {
       className="rows"
       role="listbox"
       aria-label="Key list"
+      aria-busy={shownKey !== viewKey}
       tabIndex={0}
       aria-activedescendant={activeId}
       onKeyDown={move}
     >
       <div className="rows-inner" style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((item) => {
-          const row = rows[item.index]
-          if (!row) return null
+        {items.map((item) => {
+          const row = rowAt(pages, shownKey, item.index)
+          if (!row)
+            return <Placeholder key={`p-${item.index}`} top={item.start} height={item.size} />
           return (
             <Row
-              key={item.key}
+              key={row.id}
               entry={row}
+              index={item.index}
               now={now}
               selected={row.id === selectedId}
               top={item.start}
@@ -179,15 +221,31 @@ function VirtualRows(props: {
   )
 }
 
+/** A row whose page has not arrived yet: quiet, and not an option a screen reader lists. */
+function Placeholder(props: { top: number; height: number }) {
+  return (
+    <div
+      className="row placeholder"
+      aria-hidden="true"
+      style={{ transform: `translateY(${props.top}px)`, height: props.height }}
+    >
+      <div className="row-main">
+        <span className="placeholder-bar" />
+      </div>
+    </div>
+  )
+}
+
 // Memoized: while scrolling, rows that stay in view do not re-render.
 const Row = memo(function Row(props: {
   entry: EntrySummary
+  index: number
   now: number
   selected: boolean
   top: number
   height: number
 }) {
-  const { entry, now, selected, top, height } = props
+  const { entry, index, now, selected, top, height } = props
   const expiry = expiryBadge(entry.expiresAt, now)
   const check = lastCheckBadge(entry.lastCheck, now)
   return (
@@ -200,7 +258,7 @@ const Row = memo(function Row(props: {
         'row' + (selected ? ' selected' : '') + (entry.status !== 'active' ? ' inactive' : '')
       }
       style={{ transform: `translateY(${top}px)`, height }}
-      onClick={() => useEntries.getState().select(entry.id)}
+      onClick={() => useEntries.getState().selectIndex(index)}
     >
       <div className="row-main">
         <span className="row-name">{entry.name}</span>

@@ -1,6 +1,7 @@
 /**
- * One secret field of an entry: masked, revealable for 30 s, copyable. The revealed value lives
- * only in this component's state: unmounting (another entry, another view, lock) drops it.
+ * One secret field of an entry, current or previous (`historyIndex`): masked, revealable for
+ * 30 s, copyable. The revealed value lives only in this component's state: unmounting (another
+ * entry, another view, lock) drops it.
  */
 import { useEffect, useState } from 'react'
 import type { SecretField } from '../../src-main/ipc/contract'
@@ -16,8 +17,10 @@ export function SecretRow(props: {
   field: SecretField
   label: string
   mask: string
+  /** A previous credential, as entries.history numbers it; absent for the current one. */
+  historyIndex?: number
 }) {
-  const { entryId, field, label, mask } = props
+  const { entryId, field, label, mask, historyIndex } = props
   const [revealed, setRevealed] = useState<{ value: string; until: number } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const now = useNow(1000)
@@ -31,7 +34,11 @@ export function SecretRow(props: {
   async function reveal() {
     if (revealed) return setRevealed(null)
     try {
-      const { value } = await getApi().entries.reveal({ id: entryId, field })
+      const entries = getApi().entries
+      const { value } =
+        historyIndex === undefined
+          ? await entries.reveal({ id: entryId, field })
+          : await entries.revealHistory({ id: entryId, index: historyIndex, field })
       setRevealed({ value, until: Date.now() + REVEAL_MS })
       setError(null)
     } catch (e) {
@@ -41,7 +48,11 @@ export function SecretRow(props: {
 
   async function copy() {
     try {
-      const result = await getApi().entries.copy({ id: entryId, field })
+      const entries = getApi().entries
+      const result =
+        historyIndex === undefined
+          ? await entries.copy({ id: entryId, field })
+          : await entries.copyHistory({ id: entryId, index: historyIndex, field })
       const seconds = Math.round(result.clearAfterMs / 1000)
       if (result.copiedBy === 'renderer' && result.value !== undefined)
         await copyWithClear(result.value, result.clearAfterMs)

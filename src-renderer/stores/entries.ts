@@ -1,34 +1,75 @@
 /**
- * Entries as lists show them (summaries: no key material), the search, the filters and the
- * selection. Revealed values never come here: they live in the detail panel's component state.
+ * The entry list as pages (summaries: no key material), the search, filters, sort and the
+ * selection. The list asks for the rows in view (`setRange`); only their pages are fetched with
+ * `entries.page` and kept in a bounded cache. Revealed values never come here: they live in the
+ * detail panel's component state.
+ *
+ * Staleness: every page carries the main process's entry-set revision. The cache holds pages of
+ * one revision only; a page of a newer revision drops the others (they were cut from an older
+ * list), a page of an older one is ignored. 'entries-changed' calls `load()`, which refetches only
+ * the pages in view and swaps them in at once, so the list does not flash.
  */
 import { create } from 'zustand'
 import type {
   Credential,
   EntryInput,
+  EntryPage,
   EntryPatch,
   EntrySummary,
   ValidationStatus,
 } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
-import type { Filters } from '../lib/filters'
+import {
+  viewKey as keyOfView,
+  viewParams,
+  type Filters,
+  type SortOrder,
+  type ViewParams,
+} from '../lib/filters'
+import {
+  PAGE_SIZE,
+  indexOf,
+  pageKey,
+  pagesInRange,
+  rowAt,
+  withPage,
+  type PageMap,
+} from '../lib/page-cache'
 
 export interface EntriesState {
-  all: EntrySummary[]
-  /** Server-side search results for `query`, or null when the query is empty. */
-  results: EntrySummary[] | null
   query: string
   filters: Filters
+  sort: SortOrder
+  /** The view asked for (search, filters, sort) and its `entries.page` filters. */
+  viewKey: string
+  params: ViewParams
+  /** The view whose rows are on screen: the previous one until the new one's first page arrives. */
+  shownKey: string
+  /** Cached pages, all of entry-set revision `pageRevision`. */
+  pages: PageMap
+  pageRevision: number
+  /** Row count of each view at `pageRevision`. */
+  totals: ReadonlyMap<string, number>
+  /** Rows in view, overscan included (inclusive). */
+  range: readonly [number, number]
   selectedId: string | null
-  loading: boolean
+  /** The selected row's index, when the list chose it (keyboard, click). */
+  selectedIndex: number | null
+  /** A row the keyboard moved to whose page is still on its way. */
+  pendingIndex: number | null
   loaded: boolean
   error: string | null
-  /** Bumped on every change so an open detail panel refetches. */
+  /** Bumped on every change seen, so an open detail panel refetches. */
   revision: number
+  /** (Re)load the pages in view, e.g. after 'entries-changed'. */
   load: () => Promise<void>
-  search: (query: string) => Promise<void>
+  setRange: (start: number, end: number) => void
+  search: (query: string) => void
   setFilters: (filters: Partial<Filters>) => void
+  setSort: (sort: SortOrder) => void
   select: (id: string | null) => void
+  /** Select the row at `index` of the current view, fetching its page if needed. */
+  selectIndex: (index: number) => void
   add: (entry: EntryInput) => Promise<EntrySummary>
   update: (id: string, patch: EntryPatch) => Promise<EntrySummary>
   remove: (id: string) => Promise<void>
@@ -38,116 +79,251 @@ export interface EntriesState {
   clear: () => void
 }
 
-const initial = {
-  all: [] as EntrySummary[],
-  results: null,
-  query: '',
-  filters: { style: 'all', status: 'all' } as Filters,
+const DEFAULT_FILTERS: Filters = { style: 'all', status: 'all' }
+const DEFAULT_PARAMS = viewParams('', DEFAULT_FILTERS, 'added')
+const DEFAULT_KEY = keyOfView(DEFAULT_PARAMS)
+
+const empty = {
+  pages: new Map() as PageMap,
+  pageRevision: -1,
+  totals: new Map() as ReadonlyMap<string, number>,
   selectedId: null,
-  loading: false,
+  selectedIndex: null,
+  pendingIndex: null,
   loaded: false,
   error: null,
 }
 
-function replace(list: EntrySummary[] | null, entry: EntrySummary): EntrySummary[] | null {
-  if (!list) return list
-  const i = list.findIndex((e) => e.id === entry.id)
-  if (i < 0) return list
-  const next = list.slice()
-  next[i] = entry
-  return next
+/**
+ * Bumped by `clear()`: an answer to a request made before the lock must not bring decrypted
+ * names back into the store.
+ */
+let epoch = 0
+/** Page requests on their way, by revision, view and page, so scrolling asks for each once. */
+const inflight = new Set<string>()
+/** The latest `load()`: an older one's answers are superseded. */
+let loadGeneration = 0
+
+/** Selector: the number of rows of the view on screen, or null before its first page. */
+export const selectTotal = (s: EntriesState): number | null => s.totals.get(s.shownKey) ?? null
+
+/** The selected row's index in the view on screen, or -1 when unknown. */
+export function selectedRowIndex(s: EntriesState): number {
+  if (!s.selectedId) return -1
+  const found = indexOf(s.pages, s.shownKey, s.selectedId)
+  if (found >= 0) return found
+  return s.selectedIndex ?? -1
 }
 
-export const useEntries = create<EntriesState>()((set, get) => ({
-  ...initial,
-  revision: 0,
+export const useEntries = create<EntriesState>()((set, get) => {
+  function request(params: ViewParams, page: number): Promise<EntryPage> {
+    return getApi().entries.page({ offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...params })
+  }
 
-  load: async () => {
-    set({ loading: true, error: null })
-    try {
-      const all = await getApi().entries.list()
-      set((s) => ({ all, loading: false, loaded: true, revision: s.revision + 1 }))
-      const { query } = get()
-      if (query) await get().search(query)
-    } catch (error) {
-      set({ loading: false, error: errorMessage(error) })
-    }
-  },
-
-  search: async (query) => {
-    set({ query })
-    if (query.trim() === '') {
-      set({ results: null })
-      return
-    }
-    try {
-      const results = await getApi().entries.search({ query })
-      // A slower answer to an older query must not overwrite the newer one.
-      if (get().query === query) set({ results, error: null })
-    } catch (error) {
-      if (get().query === query) set({ error: errorMessage(error) })
-    }
-  },
-
-  setFilters: (filters) => set((s) => ({ filters: { ...s.filters, ...filters } })),
-
-  select: (id) => set({ selectedId: id }),
-
-  add: async (entry) => {
-    const added = await getApi().entries.add({ entry })
-    set((s) => ({ all: [...s.all, added], selectedId: added.id, revision: s.revision + 1 }))
-    return added
-  },
-
-  update: async (id, patch) => {
-    const updated = await getApi().entries.update({ id, patch })
-    set((s) => ({
-      all: replace(s.all, updated) ?? s.all,
-      results: replace(s.results, updated),
-      revision: s.revision + 1,
-    }))
-    return updated
-  },
-
-  remove: async (id) => {
-    await getApi().entries.remove({ id })
-    set((s) => ({
-      all: s.all.filter((e) => e.id !== id),
-      results: s.results ? s.results.filter((e) => e.id !== id) : null,
-      selectedId: s.selectedId === id ? null : s.selectedId,
-      revision: s.revision + 1,
-    }))
-  },
-
-  rotate: async (id, credential, expiresAt) => {
-    const input: { id: string; credential?: Credential; expiresAt?: number | null } = { id }
-    if (credential) input.credential = credential
-    if (expiresAt !== undefined) input.expiresAt = expiresAt
-    const rotated = await getApi().entries.rotate(input)
-    set((s) => ({
-      all: replace(s.all, rotated) ?? s.all,
-      results: replace(s.results, rotated),
-      revision: s.revision + 1,
-    }))
-    return rotated
-  },
-
-  validate: async (id) => {
-    const result = await getApi().entries.validate({ id })
-    set((s) => {
-      const patch = (list: EntrySummary[] | null) =>
-        list?.map((e) => (e.id === id ? { ...e, lastCheck: result } : e)) ?? null
-      return { all: patch(s.all) ?? s.all, results: patch(s.results), revision: s.revision + 1 }
+  /** Take one page into the store if it is not stale; returns whether it was taken. */
+  function accept(key: string, page: number, result: EntryPage, asked: number): boolean {
+    if (asked !== epoch) return false
+    const s = get()
+    if (result.revision < s.pageRevision) return false
+    const newer = result.revision > s.pageRevision
+    const pages = withPage(newer ? new Map() : s.pages, pageKey(key, page), result.items)
+    const totals = new Map(newer ? [] : s.totals)
+    totals.set(key, result.total)
+    set({
+      pages,
+      totals,
+      pageRevision: result.revision,
+      loaded: true,
+      error: null,
+      ...(key === s.viewKey ? { shownKey: key } : {}),
     })
-    return result
-  },
+    // The entry set changed under the cache: the other pages in view are refetched.
+    if (newer) ensureInView()
+    finishPending()
+    return true
+  }
 
-  clear: () => set((s) => ({ ...initial, filters: s.filters, revision: s.revision + 1 })),
-}))
+  async function fetchPage(page: number): Promise<void> {
+    const { viewKey: key, params, pageRevision } = get()
+    const flight = `${pageRevision}|${pageKey(key, page)}`
+    if (inflight.has(flight)) return
+    inflight.add(flight)
+    const asked = epoch
+    try {
+      accept(key, page, await request(params, page), asked)
+    } catch (error) {
+      if (asked === epoch && get().viewKey === key) set({ error: errorMessage(error) })
+    } finally {
+      inflight.delete(flight)
+    }
+  }
 
-/** Selector: the list to show before filters (search results when searching). */
-export const selectVisible = (s: EntriesState): EntrySummary[] => s.results ?? s.all
+  /** Fetch the pages in view (and a pending keyboard target) that the cache lacks. */
+  function ensureInView(): void {
+    const s = get()
+    const total = s.totals.get(s.viewKey)
+    const [start, end] = s.range
+    const wanted = new Set(pagesInRange(start, Math.max(start, end)))
+    if (s.pendingIndex !== null) wanted.add(Math.floor(s.pendingIndex / PAGE_SIZE))
+    if (total === undefined) wanted.add(0)
+    for (const page of wanted) {
+      if (total !== undefined && page * PAGE_SIZE >= total && page > 0) continue
+      if (!s.pages.has(pageKey(s.viewKey, page))) void fetchPage(page)
+    }
+  }
 
-/** Selector: the selected entry's summary, if still present. */
-export const selectSelected = (s: EntriesState): EntrySummary | null =>
-  s.selectedId ? (s.all.find((e) => e.id === s.selectedId) ?? null) : null
+  /** Select the keyboard's target once its page is there. */
+  function finishPending(): void {
+    const s = get()
+    if (s.pendingIndex === null || s.shownKey !== s.viewKey) return
+    const row = rowAt(s.pages, s.viewKey, s.pendingIndex)
+    if (row) set({ selectedId: row.id, selectedIndex: s.pendingIndex, pendingIndex: null })
+  }
+
+  function changeView(patch: Partial<Pick<EntriesState, 'query' | 'filters' | 'sort'>>): void {
+    const s = get()
+    const next = { query: s.query, filters: s.filters, sort: s.sort, ...patch }
+    const params = viewParams(next.query, next.filters, next.sort)
+    const key = keyOfView(params)
+    if (key === s.viewKey) return set(patch)
+    // A new view starts at its top; the list scrolls there when `viewKey` changes.
+    set({
+      ...patch,
+      params,
+      viewKey: key,
+      range: [0, Math.max(0, s.range[1] - s.range[0])],
+      pendingIndex: null,
+      selectedIndex: null,
+      ...(s.totals.has(key) ? { shownKey: key } : {}),
+    })
+    ensureInView()
+  }
+
+  /** After a change made here: refetch what is in view (`load` also bumps `revision`). */
+  function changed(): Promise<void> {
+    return get().load()
+  }
+
+  return {
+    query: '',
+    filters: DEFAULT_FILTERS,
+    sort: 'added',
+    viewKey: DEFAULT_KEY,
+    params: DEFAULT_PARAMS,
+    shownKey: DEFAULT_KEY,
+    range: [0, 0],
+    ...empty,
+    revision: 0,
+
+    load: async () => {
+      const generation = ++loadGeneration
+      const asked = epoch
+      const { viewKey: key, params, range } = get()
+      const pages = pagesInRange(range[0], range[1])
+      if (pages.length === 0) pages.push(0)
+      try {
+        const results = await Promise.all(pages.map((p) => request(params, p)))
+        if (generation !== loadGeneration || asked !== epoch || get().viewKey !== key) return
+        const revision = Math.max(...results.map((r) => r.revision))
+        if (revision < get().pageRevision) return
+        // Swap the visible pages in together; pages of other views are dropped if stale.
+        let next: PageMap = revision > get().pageRevision ? new Map() : get().pages
+        const totals = new Map(revision > get().pageRevision ? [] : get().totals)
+        results.forEach((r, i) => {
+          if (r.revision !== revision) return
+          next = withPage(next, pageKey(key, pages[i]!), r.items)
+          totals.set(key, r.total)
+        })
+        set((s) => ({
+          pages: next,
+          totals,
+          pageRevision: revision,
+          shownKey: key,
+          loaded: true,
+          error: null,
+          revision: s.revision + 1,
+        }))
+        ensureInView()
+        finishPending()
+      } catch (error) {
+        if (generation === loadGeneration && asked === epoch) set({ error: errorMessage(error) })
+      }
+    },
+
+    setRange: (start, end) => {
+      const [a, b] = get().range
+      if (a !== start || b !== end) set({ range: [start, end] })
+      ensureInView()
+    },
+
+    search: (query) => changeView({ query }),
+    setFilters: (filters) => changeView({ filters: { ...get().filters, ...filters } }),
+    setSort: (sort) => changeView({ sort }),
+
+    select: (id) => set({ selectedId: id, selectedIndex: null, pendingIndex: null }),
+
+    selectIndex: (index) => {
+      const s = get()
+      const total = s.totals.get(s.viewKey)
+      if (total === undefined || total === 0) return
+      const at = Math.max(0, Math.min(total - 1, index))
+      const row = rowAt(s.pages, s.viewKey, at)
+      if (row) return set({ selectedId: row.id, selectedIndex: at, pendingIndex: null })
+      set({ pendingIndex: at })
+      ensureInView()
+    },
+
+    add: async (entry) => {
+      const added = await getApi().entries.add({ entry })
+      set({ selectedId: added.id, selectedIndex: null })
+      await changed()
+      return added
+    },
+
+    update: async (id, patch) => {
+      const updated = await getApi().entries.update({ id, patch })
+      await changed()
+      return updated
+    },
+
+    remove: async (id) => {
+      await getApi().entries.remove({ id })
+      if (get().selectedId === id) set({ selectedId: null, selectedIndex: null })
+      await changed()
+    },
+
+    rotate: async (id, credential, expiresAt) => {
+      const input: { id: string; credential?: Credential; expiresAt?: number | null } = { id }
+      if (credential) input.credential = credential
+      if (expiresAt !== undefined) input.expiresAt = expiresAt
+      const rotated = await getApi().entries.rotate(input)
+      await changed()
+      return rotated
+    },
+
+    validate: async (id) => {
+      const result = await getApi().entries.validate({ id })
+      await changed()
+      return result
+    },
+
+    clear: () => {
+      epoch++
+      loadGeneration++
+      inflight.clear()
+      // Filters and sort stay (the user's view, naming no key); the search text and pages go.
+      set((s) => {
+        const params = viewParams('', s.filters, s.sort)
+        const key = keyOfView(params)
+        return {
+          ...empty,
+          query: '',
+          params,
+          viewKey: key,
+          shownKey: key,
+          revision: s.revision + 1,
+        }
+      })
+    },
+  }
+})
