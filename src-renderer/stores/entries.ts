@@ -154,7 +154,7 @@ export const useEntries = create<EntriesState>()((set, get) => {
     } catch (error) {
       if (asked === epoch && get().viewKey === key) set({ error: errorMessage(error) })
     } finally {
-      inflight.delete(flight)
+      if (asked === epoch) inflight.delete(flight)
     }
   }
 
@@ -221,6 +221,9 @@ export const useEntries = create<EntriesState>()((set, get) => {
       const { viewKey: key, params, range } = get()
       const pages = pagesInRange(range[0], range[1])
       if (pages.length === 0) pages.push(0)
+      // Scrolling meanwhile need not ask for these pages again.
+      const flights = pages.map((p) => `${get().pageRevision}|${pageKey(key, p)}`)
+      flights.forEach((f) => inflight.add(f))
       try {
         const results = await Promise.all(pages.map((p) => request(params, p)))
         if (generation !== loadGeneration || asked !== epoch || get().viewKey !== key) return
@@ -247,6 +250,8 @@ export const useEntries = create<EntriesState>()((set, get) => {
         finishPending()
       } catch (error) {
         if (generation === loadGeneration && asked === epoch) set({ error: errorMessage(error) })
+      } finally {
+        if (asked === epoch) flights.forEach((f) => inflight.delete(f))
       }
     },
 
