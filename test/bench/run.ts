@@ -16,6 +16,7 @@ const SUITES: Record<
   vault: () => import('./vault.bench'),
   keyserver: () => import('./keyserver.bench'),
   reminders: () => import('./reminders.bench'),
+  pages: () => import('./pages.bench'),
 }
 
 async function main(): Promise<void> {
