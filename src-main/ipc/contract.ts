@@ -146,12 +146,9 @@ export type EntrySort = 'name' | 'expiry' | 'updated'
 /** Filters on time and checks, beside `status`: expired, expiring within 30 days, last check failed. */
 export type EntryCondition = 'expired' | 'expiring' | 'check-failed'
 
-/** The largest page `entries.page` serves. */
-export const MAX_PAGE = 500
-
 export interface EntryPageInput {
   offset: number
-  /** At most MAX_PAGE. */
+  /** 1 to 500 rows. */
   limit: number
   /** Server-side search (as entries.search); empty or absent: every entry. */
   query?: string

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { ENTRY_STYLES, SERVER_STYLES } from '../providers'
-import { MAX_PAGE, type CallName } from './contract'
+import type { CallName } from './contract'
 
 const MAX_ID = 128
 const MAX_NAME = 200
@@ -15,6 +15,8 @@ const MAX_TAGS = 50
 const MAX_TAG = 64
 const MAX_PASSWORD = 1024
 const MAX_QUERY = 500
+/** The largest page entries.page serves (a screen is ~15 rows; 500 leaves room, not a whole list). */
+const MAX_PAGE = 500
 /** Ten thousand years in ms: any later date is a typo, not an expiry. */
 const MAX_TIME = 253_402_300_799_999
 

@@ -324,6 +324,7 @@ export const useEntries = create<EntriesState>()((set, get) => {
           ...empty,
           query: '',
           params,
+          range: [0, 0] as const,
           viewKey: key,
           shownKey: key,
           revision: s.revision + 1,
