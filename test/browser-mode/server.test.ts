@@ -217,6 +217,18 @@ describe('browser mode over real HTTP', () => {
     expect(await value('entries.reveal', { id: entry.id, field: 'key' })).toEqual({
       value: cred.key,
     })
+    // The paged list and a previous credential, over the same protocol.
+    expect(await value('entries.page', { offset: 0, limit: 50, query: 'STAG' })).toMatchObject({
+      total: 1,
+      offset: 0,
+      items: [{ id: entry.id, name: 'staging' }],
+    })
+    const tooBig = JSON.parse((await call('entries.page', { offset: 0, limit: 5000 })).body)
+    expect(tooBig).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    await value('entries.rotate', { id: entry.id, credential: credentialFor('wellows') })
+    expect(await value('entries.revealHistory', { id: entry.id, index: 0, field: 'key' })).toEqual({
+      value: cred.key,
+    })
     expect(await value('vault.lock')).toMatchObject({ unlocked: false })
     expect(JSON.parse((await call('entries.list', undefined)).body)).toMatchObject({
       ok: false,
