@@ -35,6 +35,10 @@ const PASSIVE_CALLS: ReadonlySet<string> = new Set([
   'keyserver.status',
   'keyserver.log',
   'settings.get',
+  // The list refetches its visible pages after every 'entries-changed' event, including ones
+  // caused by background reminder checks: such reloads must not keep an idle vault unlocked.
+  'entries.list',
+  'entries.page',
 ])
 
 export interface BrowserServerOptions {
