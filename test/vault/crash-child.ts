@@ -1,7 +1,8 @@
 /**
- * Child process of crash.test.ts: adds, updates and rotates entries in a loop and prints one
- * acknowledgement line after each call returns, until it is SIGKILLed. A "T..." line is
- * printed before a call (the write that may or may not land), the acknowledgement after it.
+ * Child process of crash.test.ts: adds, updates and rotates entries in a loop (any entry of the
+ * vault, including those of earlier runs) and prints one acknowledgement line after each call
+ * returns, until it is SIGKILLed. A "T..." line is printed before a call (the write that may
+ * or may not land), the acknowledgement after it.
  * Lines are written with writeSync so an acknowledged write is never left in a buffer.
  */
 import { writeSync } from 'node:fs'
@@ -16,11 +17,14 @@ const path = process.argv[2]
 const vault = Vault.open(path)
 await vault.unlock(PASSWORD)
 say('READY')
-const mine: string[] = []
+// Past this size only updates and rotations: the soak (500 kills) must not grow the vault, and
+// the parent's check of every entry, without bound.
+const MAX_ENTRIES = 1500
+const mine: string[] = vault.list().map((e) => e.id)
 for (let n = 0; ; n++) {
   const tag = `${process.pid}-${n}`
   const r = Math.random()
-  if (mine.length < 3 || r < 0.5) {
+  if (mine.length < 3 || (r < 0.5 && mine.length < MAX_ENTRIES)) {
     const name = `c-${tag}`
     const key = `key-${tag}`
     say(`TA ${name} ${key}`)
