@@ -85,6 +85,7 @@ export class VaultStore {
       allClear: p(`SELECT ${CLEAR_COLUMNS} FROM entries ORDER BY rowid`),
       clearById: p(`SELECT ${CLEAR_COLUMNS} FROM entries WHERE id = ?`),
       key: p('SELECT key_ct, secret_ct FROM entries WHERE id = ?'),
+      hasEntry: p('SELECT 1 FROM entries WHERE id = ?').pluck(),
       insertEntry: p(
         `INSERT INTO entries (id, style, status, created_at, updated_at, expires_at, last_rotated_at,
            rotation_policy_days, meta_ct, key_ct, secret_ct)
@@ -169,6 +170,9 @@ export class VaultStore {
   }
   clearById(id: string): EntryRow | undefined {
     return this.s.clearById.get(id) as EntryRow | undefined
+  }
+  hasEntry(id: string): boolean {
+    return this.s.hasEntry.get(id) !== undefined
   }
   keyOf(id: string): { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined {
     return this.s.key.get(id) as { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined

@@ -695,10 +695,25 @@ export class Vault {
 
   /** Insert or replace one reminder bookkeeping row. */
   putReminderState(row: ReminderStateRow): void {
+    this.putReminderStates([row])
+  }
+
+  /**
+   * Insert or replace many reminder rows in one transaction (one fsync, one change event):
+   * all are written, or none when a row is malformed or names a missing entry.
+   */
+  putReminderStates(rows: readonly ReminderStateRow[]): void {
     this.assertOpen()
-    checkReminderRow(row)
-    if (!this.store.clearById(row.entryId)) throw new EntryNotFoundError(row.entryId)
-    this.store.transaction(() => this.store.putReminder(row))
+    if (!Array.isArray(rows)) throw new InvalidInputError('The reminder state rows must be a list.')
+    if (rows.length === 0) return
+    for (const row of rows) checkReminderRow(row)
+    this.store.transaction(() => {
+      for (const row of rows) {
+        // The foreign key would refuse it too, but with SQLite's wording instead of ours.
+        if (!this.store.hasEntry(row.entryId)) throw new EntryNotFoundError(row.entryId)
+        this.store.putReminder(row)
+      }
+    })
     this.emit('reminder-state')
   }
 

@@ -350,6 +350,41 @@ describe('reminder bookkeeping and settings', () => {
     vault.close()
   })
 
+  it('writes many reminder rows in one transaction with one change event, all or none', async () => {
+    const clock = fakeClock()
+    const { vault, path } = await newVault(tmp.dir, clock.now)
+    const ids = vault
+      .addMany(Array.from({ length: 300 }, (_, i) => genericInput(i)))
+      .map((e) => e.id)
+    const rows = ids.map((entryId, i) => ({
+      entryId,
+      kind: 'expires-soon',
+      threshold: i % 3,
+      notifiedAt: clock.now(),
+      snoozedUntil: null,
+      dismissed: false,
+    }))
+    const events: string[] = []
+    vault.onChange((e) => events.push(e.kind))
+    // A bad row at the end: nothing of the batch is written, no event.
+    expect(() => vault.putReminderStates([...rows, { ...rows[0], entryId: 'missing' }])).toThrow(
+      EntryNotFoundError,
+    )
+    expect(() => vault.putReminderStates([...rows, { ...rows[0], threshold: 1.5 }])).toThrow(
+      InvalidInputError,
+    )
+    expect(vault.reminderState()).toEqual([])
+    expect(events).toEqual([])
+    vault.putReminderStates(rows)
+    expect(events).toEqual(['reminder-state'])
+    vault.putReminderStates([])
+    expect(events).toEqual(['reminder-state'])
+    vault.close()
+    const v = Vault.open(path)
+    expect(v.reminderState()).toHaveLength(300)
+    v.close()
+  })
+
   it('keeps clear JSON settings and validates the history limit', async () => {
     const { vault, path } = await newVault(tmp.dir)
     expect(vault.getSetting('historyLimit')).toBeUndefined()
