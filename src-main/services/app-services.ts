@@ -27,7 +27,7 @@ import type {
   VaultStatus,
 } from '../ipc/contract'
 import { STYLE_RULES, isServerStyle } from '../providers'
-import { BackoffError, Vault } from '../vault'
+import { Vault } from '../vault'
 import type { KdfParams } from '../vault/types'
 import { EntryPager } from './entry-pages'
 import { AppError } from './errors'
@@ -75,7 +75,6 @@ export class AppServices {
   private readonly keyserver: KeyServerControl
   readonly reminders: RemindersService
   private closed = false
-  private backoffUntil = 0
   private readonly pager = new EntryPager()
   /** Bumped whenever the set of entries a page could show changes (see entries.page). */
   private entriesRevision = 0
@@ -160,13 +159,14 @@ export class AppServices {
   // ---- vault lifecycle ----
 
   vaultStatus(): VaultStatus {
-    const retryAfterMs = Math.max(0, this.backoffUntil - this.now())
     let vault: Vault | null = null
     try {
       vault = this.openVault()
     } catch {
       // A damaged or newer file: it exists but cannot be opened; unlock reports why.
     }
+    // The wrong-password wait lives in the vault file, so it survives a restart of the app.
+    const retryAfterMs = vault?.retryAfterMs() ?? 0
     return {
       exists: existsSync(this.vaultPath),
       unlocked: vault?.isUnlocked ?? false,
@@ -193,14 +193,7 @@ export class AppServices {
   async unlock(password: string): Promise<VaultStatus> {
     const vault = this.existing()
     if (vault.isUnlocked) return this.vaultStatus()
-    try {
-      await vault.unlock(password)
-    } catch (error) {
-      // Remember the back-off so vault.status can report the wait to a freshly loaded page.
-      if (error instanceof BackoffError) this.backoffUntil = this.now() + error.retryAfterMs
-      throw error
-    }
-    this.backoffUntil = 0
+    await vault.unlock(password)
     this.entriesChanged()
     this.events.emit('vault-unlocked', {})
     this.reminders.refresh()

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BackoffError, Vault, WrongPasswordError, backoffDelayMs } from '../../src-main/vault'
+import { AppServices, FAST_TEST_KDF } from '../../src-main/services/app-services'
 import { PASSWORD, fakeClock, newVault, tempDir } from './helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -63,5 +64,31 @@ describe('wrong-password back-off', () => {
     clock.advance(-86_400_000)
     await expect(v.unlock(PASSWORD)).rejects.toMatchObject({ retryAfterMs: 1000 })
     v.close()
+  })
+
+  it("the app's vault status reports the persisted wait after a restart of the app", async () => {
+    const clock = fakeClock()
+    const options = {
+      dataDir: tmp.dir,
+      mode: 'browser' as const,
+      now: clock.now,
+      kdf: FAST_TEST_KDF,
+    }
+    let app = new AppServices(options)
+    await app.createVault(PASSWORD)
+    app.lock()
+    for (let i = 0; i < 3; i++) await expect(app.unlock('nope')).rejects.toBeTruthy()
+    expect(app.vaultStatus().retryAfterMs).toBe(1000)
+    await app.close()
+
+    app = new AppServices(options)
+    expect(app.vaultStatus().retryAfterMs).toBe(1000)
+    await expect(app.unlock(PASSWORD)).rejects.toBeInstanceOf(BackoffError)
+    clock.advance(400)
+    expect(app.vaultStatus().retryAfterMs).toBe(600)
+    clock.advance(600)
+    expect(app.vaultStatus()).toMatchObject({ retryAfterMs: 0, unlocked: false })
+    expect((await app.unlock(PASSWORD)).unlocked).toBe(true)
+    await app.close()
   })
 })
