@@ -26,6 +26,14 @@ const time = z.number().int().min(0).max(MAX_TIME)
 const shortText = z.string().max(MAX_NAME)
 const tags = z.array(z.string().min(1).max(MAX_TAG)).max(MAX_TAGS)
 const field = z.enum(['key', 'secret'])
+/** The scope a provider gives a key: Wellows level and project, Similarweb API. */
+const keyLevel = z.enum(['user', 'project'])
+const projectId = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31)
+const apiType = z.enum(['rest', 'batch'])
 const baseUrl = z
   .string()
   .max(2048)
@@ -51,15 +59,9 @@ const credential = z.strictObject({
 
 const scope = z.strictObject({
   account: shortText.optional(),
-  level: z.enum(['user', 'project']).optional(),
-  projectId: z
-    .number()
-    .int()
-    .positive()
-    .max(2 ** 31)
-    .nullable()
-    .optional(),
-  apiType: z.enum(['rest', 'batch']).optional(),
+  level: keyLevel.optional(),
+  projectId: projectId.nullable().optional(),
+  apiType: apiType.optional(),
 })
 
 const entryPatch = z.strictObject({
@@ -158,14 +160,9 @@ export const INPUT_SCHEMAS = {
     name: z.string().trim().min(1, 'A name is required.').max(MAX_NAME),
     owner: shortText.optional(),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
-    level: z.enum(['user', 'project']).optional(),
-    projectId: z
-      .number()
-      .int()
-      .positive()
-      .max(2 ** 31)
-      .optional(),
-    apiType: z.enum(['rest', 'batch']).optional(),
+    level: keyLevel.optional(),
+    projectId: projectId.optional(),
+    apiType: apiType.optional(),
     environment: shortText.optional(),
     tags: tags.optional(),
   }),

@@ -235,15 +235,7 @@ export class KeyService {
         projectId: style === 'wellows' ? shape.projectId : null,
         apiType: style === 'similarweb' ? (shape.apiType as 'rest' | 'batch') : null,
         readOnly: body.readOnly ?? false,
-        keyHash: m.keyHash,
-        displayPrefix: m.displayPrefix,
-        last4: m.last4,
-        createdAt: now,
-        issuedAt: now,
-        expiresAt,
-        revokeAt: null,
-        revokedAt: null,
-        replacedBy: null,
+        ...freshKeyFields(m, now, expiresAt),
       }
       this.d.keys.insert(record)
       return { ...this.view(record), credential: m.credential }
@@ -289,9 +281,7 @@ export class KeyService {
         const next: KeyRecord = {
           ...old,
           name: body.name ?? old.name,
-          keyHash: m.keyHash,
-          displayPrefix: m.displayPrefix,
-          last4: m.last4,
+          ...storedMaterial(m),
           issuedAt: now,
           expiresAt,
         }
@@ -308,15 +298,7 @@ export class KeyService {
         ...old,
         id: m.id,
         name: body.name ?? old.name,
-        keyHash: m.keyHash,
-        displayPrefix: m.displayPrefix,
-        last4: m.last4,
-        createdAt: now,
-        issuedAt: now,
-        expiresAt,
-        revokeAt: null,
-        revokedAt: null,
-        replacedBy: null,
+        ...freshKeyFields(m, now, expiresAt),
       }
       this.d.keys.insert(fresh)
       const retired: KeyRecord =
@@ -460,5 +442,25 @@ export class KeyService {
     this.d.counters.clear()
     this.d.log.clear()
     this.d.rates.clear()
+  }
+}
+
+type StoredMaterial = Pick<KeyRecord, 'keyHash' | 'displayPrefix' | 'last4'>
+
+/** What is stored of new key material (its hash and the masked parts), never the credential. */
+function storedMaterial(m: StoredMaterial): StoredMaterial {
+  return { keyHash: m.keyHash, displayPrefix: m.displayPrefix, last4: m.last4 }
+}
+
+/** The fields of a newly inserted record: its material and a life that starts now, unretired. */
+function freshKeyFields(m: StoredMaterial, now: number, expiresAt: number | null) {
+  return {
+    ...storedMaterial(m),
+    createdAt: now,
+    issuedAt: now,
+    expiresAt,
+    revokeAt: null,
+    revokedAt: null,
+    replacedBy: null,
   }
 }
