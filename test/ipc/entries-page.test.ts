@@ -2,24 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EntryPage, EntrySummary } from '../../src-main/ipc/contract'
 import { createRouter, type Router } from '../../src-main/ipc/router'
 import { DAY_MS } from '../../src-main/providers'
-import { credentialFor, makeServices, type Fixture } from './helpers'
+import { credentialFor, makeServices, routerCalls, type Fixture } from './helpers'
 
 const PASSWORD = 'correct horse battery'
 
 let f: Fixture
 let router: Router
 
-async function ok<T = unknown>(name: string, input?: unknown): Promise<T> {
-  const result = await router.call(name, input)
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`)
-  return result.value as T
-}
-
-async function fails(name: string, input: unknown): Promise<{ code: string; message: string }> {
-  const result = await router.call(name, input)
-  if (result.ok) throw new Error(`${name} should fail`)
-  return result.error
-}
+const { ok, fails } = routerCalls(() => router)
 
 const page = (input: Record<string, unknown>) =>
   ok<EntryPage>('entries.page', { offset: 0, limit: 100, ...input })

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import type { Router } from '../../src-main/ipc/router'
 import { generateCredential, type ServerStyle } from '../../src-main/providers'
 import { AppServices, FAST_TEST_KDF } from '../../src-main/services/app-services'
 
@@ -43,4 +44,24 @@ export function credentialFor(style: ServerStyle): { key: string; secret?: strin
   return issued.secret === undefined
     ? { key: issued.key }
     : { key: issued.key, secret: issued.secret }
+}
+
+/**
+ * Calls through the router that expect success (the value) or failure (the typed error). The
+ * router is read at call time, since each test builds a fresh one.
+ */
+export function routerCalls(current: () => Router) {
+  return {
+    async ok<T = unknown>(name: string, input?: unknown): Promise<T> {
+      const result = await current().call(name, input)
+      if (!result.ok)
+        throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`)
+      return result.value as T
+    },
+    async fails(name: string, input: unknown): Promise<{ code: string; message: string }> {
+      const result = await current().call(name, input)
+      if (result.ok) throw new Error(`${name} should fail`)
+      return result.error
+    },
+  }
 }

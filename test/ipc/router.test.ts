@@ -2,25 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CALL_NAMES, type CallName } from '../../src-main/ipc/contract'
 import { createRouter, toCallError, type Router } from '../../src-main/ipc/router'
 import { DAY_MS } from '../../src-main/providers'
-import { credentialFor, makeServices, type Fixture } from './helpers'
+import { credentialFor, makeServices, routerCalls, type Fixture } from './helpers'
 
 const PASSWORD = 'correct horse battery'
 
 let f: Fixture
 let router: Router
 
-async function ok<T = unknown>(name: string, input?: unknown): Promise<T> {
-  const result = await router.call(name, input)
-  if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`)
-  return result.value as T
-}
-
-async function fails(name: string, input: unknown): Promise<{ code: string; message: string }> {
-  const result = await router.call(name, input)
-  expect(result.ok, `${name} should fail`).toBe(false)
-  if (result.ok) throw new Error('unreachable')
-  return result.error
-}
+const { ok, fails } = routerCalls(() => router)
 
 async function addSample(): Promise<string> {
   const entry = await ok<{ id: string }>('entries.add', {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { expect } from 'vitest'
 import {
   startKeyServer,
   type KeyServerHandle,
@@ -88,3 +89,15 @@ export async function call(
 }
 
 export const DAY = 86_400_000
+
+/** Ask the admin API to issue a key it must refuse; checks the status and, if given, the wording. */
+export async function expectIssueRefused(
+  fx: Fixture,
+  body: Record<string, unknown>,
+  status: number,
+  message?: RegExp,
+): Promise<void> {
+  const res = await fx.admin('POST', '/admin/v1/keys', { name: 'x', ...body })
+  expect(res.status).toBe(status)
+  if (message) expect(res.body.message).toMatch(message)
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DAY, call, startFixture, type Fixture } from './helpers'
+import { DAY, call, expectIssueRefused, startFixture, type Fixture } from './helpers'
 
 let fx: Fixture
 beforeAll(async () => {
@@ -65,31 +65,26 @@ describe('Userplane', () => {
   })
 
   it('allows only none/7/30/60/90-day expiry and 3 keys per user', async () => {
-    const over = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'userplane',
-      owner: 'wes',
-      name: 'x',
-      expiresInDays: 91,
-    })
-    expect(over.status).toBe(400)
-    expect(over.body.message).toMatch(/at most 90 days/)
-    const odd = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'userplane',
-      owner: 'wes',
-      name: 'x',
-      expiresInDays: 45,
-    })
-    expect(odd.status).toBe(400)
-    expect(odd.body.message).toMatch(/one of: none, 7, 30, 60, 90/)
+    await expectIssueRefused(
+      fx,
+      { style: 'userplane', owner: 'wes', expiresInDays: 91 },
+      400,
+      /at most 90 days/,
+    )
+    await expectIssueRefused(
+      fx,
+      { style: 'userplane', owner: 'wes', expiresInDays: 45 },
+      400,
+      /one of: none, 7, 30, 60, 90/,
+    )
     for (const days of [undefined, 60, 90])
       await fx.issue({ style: 'userplane', owner: 'wes', expiresInDays: days })
-    const fourth = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'userplane',
-      owner: 'wes',
-      name: 'x',
-    })
-    expect(fourth.status).toBe(409)
-    expect(fourth.body.message).toMatch(/maximum of 3 API keys per user/)
+    await expectIssueRefused(
+      fx,
+      { style: 'userplane', owner: 'wes' },
+      409,
+      /maximum of 3 API keys per user/,
+    )
   })
 
   it('rotates in the slot: same record, old key dead at once, new name and expiry', async () => {

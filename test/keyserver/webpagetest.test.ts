@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebPageTest from 'webpagetest'
-import { DAY, call, startFixture, type Fixture, type Json } from './helpers'
+import { DAY, call, expectIssueRefused, startFixture, type Fixture, type Json } from './helpers'
 
 let fx: Fixture
 beforeAll(async () => {
@@ -139,13 +139,12 @@ describe('WebPageTest wire rows', () => {
 
   it('refuses a 31st key per account in the provider wording', async () => {
     for (let i = 0; i < 30; i++) await fx.issue({ style: 'webpagetest', owner: 'thirty' })
-    const res = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'webpagetest',
-      owner: 'thirty',
-      name: 'x',
-    })
-    expect(res.status).toBe(409)
-    expect(res.body.message).toMatch(/at most 30 API keys per account/)
+    await expectIssueRefused(
+      fx,
+      { style: 'webpagetest', owner: 'thirty' },
+      409,
+      /at most 30 API keys per account/,
+    )
   })
 
   it('rotates: a new key, the old one revoked, or kept for an overlap window', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DAY, call, startFixture, type Fixture } from './helpers'
+import { DAY, call, expectIssueRefused, startFixture, type Fixture } from './helpers'
 
 let fx: Fixture
 beforeAll(async () => {
@@ -122,34 +122,13 @@ describe('Wellows', () => {
   })
 
   it('checks scope on creation: project keys need a project of their owner; user keys take none', async () => {
-    const noProject = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'wellows',
-      name: 'x',
-      level: 'project',
-    })
-    expect(noProject.status).toBe(400)
-    expect(noProject.body.message).toMatch(/needs a project id/)
-    const foreign = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'wellows',
-      owner: 'wren',
-      name: 'x',
-      level: 'project',
-      projectId: 99,
-    })
-    expect(foreign.status).toBe(400)
-    const userWithProject = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'wellows',
-      name: 'x',
-      level: 'user',
-      projectId: 11,
-    })
-    expect(userWithProject.status).toBe(400)
-    const wrongStyle = await fx.admin('POST', '/admin/v1/keys', {
-      style: 'userplane',
-      name: 'x',
-      level: 'user',
-    })
-    expect(wrongStyle.status).toBe(400)
-    expect(wrongStyle.body.message).toMatch(/Only Wellows keys/)
+    await expectIssueRefused(fx, { style: 'wellows', level: 'project' }, 400, /needs a project id/)
+    await expectIssueRefused(
+      fx,
+      { style: 'wellows', owner: 'wren', level: 'project', projectId: 99 },
+      400,
+    )
+    await expectIssueRefused(fx, { style: 'wellows', level: 'user', projectId: 11 }, 400)
+    await expectIssueRefused(fx, { style: 'userplane', level: 'user' }, 400, /Only Wellows keys/)
   })
 })
