@@ -13,7 +13,22 @@ export type Statement = Database.Statement
 export interface Migration {
   version: number
   name: string
+  /**
+   * Set on the step that stamps the file's PRAGMA application_id (its `up` writes it): from
+   * then on a file of this kind must carry that id, and one that does not is refused untouched.
+   */
+  applicationId?: number
   up(db: Db): void
+}
+
+/** The file is a SQLite database, but not one of this kind: it was refused before any change. */
+export class ForeignDatabaseError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `${path} is a database of another program (or another kind of Keywarden file); it was left untouched.`,
+    )
+    this.name = 'ForeignDatabaseError'
+  }
 }
 
 export class DatabaseFromNewerVersionError extends Error {
@@ -57,6 +72,8 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     nativeBinding: options.nativeBinding ?? defaultNativeBinding,
   })
   try {
+    // Read-only checks first: a file that is not ours keeps its mode and journal.
+    checkOwnership(db, path, options.migrations)
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
@@ -68,6 +85,31 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     db.close()
     throw error
   }
+}
+
+/**
+ * Refuse, before anything is written, a file this kind of database cannot be: one with another
+ * application_id, a non-empty file with no schema version (ours record the version in the
+ * transaction that creates the schema), or one of ours from a newer version. A file with application_id 0
+ * below the stamping migration is an older file of ours, which that migration will stamp.
+ */
+function checkOwnership(db: Db, path: string, migrations: readonly Migration[]): void {
+  const found = schemaVersion(db)
+  const stamp = migrations
+    .filter((m) => m.applicationId !== undefined)
+    .sort((a, b) => a.version - b.version)[0]
+  const id = db.pragma('application_id', { simple: true }) as number
+  if (stamp && id !== stamp.applicationId) {
+    const legacy = id === 0 && found > 0 && found < stamp.version
+    const empty =
+      id === 0 &&
+      found === 0 &&
+      (db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0
+    if (!legacy && !empty) throw new ForeignDatabaseError(path)
+  }
+  // Ours, from a newer version: refused before the journal mode is touched too.
+  const latest = Math.max(0, ...migrations.map((m) => m.version))
+  if (found > latest) throw new DatabaseFromNewerVersionError(found, latest)
 }
 
 export function schemaVersion(db: Db): number {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
-import { DatabaseFromNewerVersionError, openDatabase } from '../db/sqlite'
+import { DatabaseFromNewerVersionError, ForeignDatabaseError, openDatabase } from '../db/sqlite'
 import {
   BLAZEMETER_EXPIRY_CAPS,
   STYLE_RULES,
@@ -43,7 +43,6 @@ import {
   WrongPasswordError,
 } from './errors'
 import { checkCredential, checkInput, checkPatch, type CheckedInput } from './input'
-import { ForeignDatabaseError, VAULT_APPLICATION_ID } from './migrations/0001-initial'
 import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
 import { VaultStore, type EntryRow, type HeaderRow } from './store'
 import {
@@ -318,12 +317,14 @@ export class Vault {
     } catch (error) {
       if (error instanceof DatabaseFromNewerVersionError)
         throw new NewerVersionError(error.found, VAULT_SCHEMA_VERSION)
-      if (error instanceof ForeignDatabaseError) throw new NotAVaultError(path)
+      if (error instanceof ForeignDatabaseError)
+        throw new NotAVaultError(
+          path,
+          'it is not a Keywarden vault file but a database of another program (left untouched)',
+        )
       throw new NotAVaultError(path)
     }
     try {
-      if (db.pragma('application_id', { simple: true }) !== VAULT_APPLICATION_ID)
-        throw new NotAVaultError(path)
       const store = new VaultStore(db)
       const header = store.header()
       if (!header) throw new NotAVaultError(path)

@@ -23,7 +23,7 @@ function tempDb(): string {
 describe('key server migrations', () => {
   it('0010-initial creates STRICT tables and records the version', () => {
     const db = openDatabase(tempDb(), { migrations: KEYSERVER_MIGRATIONS })
-    expect(schemaVersion(db)).toBe(10)
+    expect(schemaVersion(db)).toBe(11)
     const tables = db
       .prepare(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

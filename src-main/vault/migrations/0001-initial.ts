@@ -3,25 +3,19 @@
  * Clear columns are only what reminders need while the vault is locked (architecture.md); every
  * *_ct column is nonce || XChaCha20-Poly1305 ciphertext || tag, bound to its row and column.
  */
-import type { Db, Migration } from '../../db/sqlite'
+import { ForeignDatabaseError, type Db, type Migration } from '../../db/sqlite'
 
 /** Marks a SQLite file as a Keywarden vault ('KWVT'). */
 export const VAULT_APPLICATION_ID = 0x4b575654
 
-export class ForeignDatabaseError extends Error {
-  constructor() {
-    super('The file is a SQLite database of another program')
-    this.name = 'ForeignDatabaseError'
-  }
-}
-
 export const m0001Initial: Migration = {
   version: 1,
   name: 'initial',
+  applicationId: VAULT_APPLICATION_ID,
   up(db: Db): void {
     // Never turn somebody else's database into a vault: only an empty file gets our schema.
     const tables = db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }
-    if (tables.n > 0) throw new ForeignDatabaseError()
+    if (tables.n > 0) throw new ForeignDatabaseError(db.name)
     db.pragma(`application_id = ${VAULT_APPLICATION_ID}`)
     db.exec(`
       CREATE TABLE vault_header (
