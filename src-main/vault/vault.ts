@@ -22,7 +22,6 @@ import {
   associatedData,
   associatedText,
   cryptoReady,
-  deriveKek,
   kdfParamsProblem,
   newVaultKey,
   open,
@@ -42,6 +41,7 @@ import {
   VaultError,
   WrongPasswordError,
 } from './errors'
+import { deriveKekOffThread } from './kdf'
 import { checkCredential, checkInput, checkPatch, type CheckedInput } from './input'
 import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
 import { VaultStore, type EntryRow, type HeaderRow } from './store'
@@ -254,6 +254,7 @@ export class Vault {
   private broken: { id: string; reason: string }[] = []
   private readonly listeners = new Set<VaultChangeListener>()
   private closed = false
+  private unwrapQueue: Promise<unknown> = Promise.resolve()
 
   private constructor(
     readonly path: string,
@@ -281,7 +282,7 @@ export class Vault {
       const store = new VaultStore(db)
       const vaultId = randomUUID()
       const salt = randomBytes(SALT_BYTES)
-      const kek = deriveKek(password, salt, kdf)
+      const kek = await deriveKekOffThread(password, salt, kdf)
       const vaultKey = newVaultKey()
       const kdfRow = { alg: KDF_ALG, ops: kdf.opsLimit, mem: kdf.memLimitBytes, salt }
       const wrapped = seal(kek, vaultKey, wrapAd(vaultId, kdfRow))
@@ -355,7 +356,7 @@ export class Vault {
   async unlock(password: string): Promise<void> {
     this.assertOpen()
     await cryptoReady()
-    const vaultKey = this.unwrap(password)
+    const vaultKey = await this.unwrap(password)
     if (this.key) wipe(this.key)
     this.key = vaultKey
     this.loadCache()
@@ -389,12 +390,12 @@ export class Vault {
       const problem = kdfParamsProblem(options.kdf)
       if (problem) throw new InvalidInputError(problem)
     }
-    const vaultKey = this.unwrap(oldPassword)
+    const vaultKey = await this.unwrap(oldPassword)
     try {
       const header = this.store.header() as HeaderRow
       const salt = randomBytes(SALT_BYTES)
       const params = options.kdf ?? { opsLimit: header.kdf_ops, memLimitBytes: header.kdf_mem }
-      const kek = deriveKek(newPassword, salt, params)
+      const kek = await deriveKekOffThread(newPassword, salt, params)
       const kdfRow = { alg: KDF_ALG, ops: params.opsLimit, mem: params.memLimitBytes, salt }
       const wrapped = seal(kek, vaultKey, wrapAd(this.vaultId, kdfRow))
       wipe(kek)
@@ -780,14 +781,25 @@ export class Vault {
     }
   }
 
-  /** Derive the KEK and open the vault key, with the persisted wrong-password back-off. */
-  private unwrap(password: string): Uint8Array {
+  /**
+   * Derive the KEK and open the vault key, with the persisted wrong-password back-off. Tries run
+   * one at a time: the KDF is awaited, and concurrent tries would all pass the back-off check
+   * before any failure was counted.
+   */
+  private unwrap(password: string): Promise<Uint8Array> {
+    const run = this.unwrapQueue.then(() => this.unwrapNow(password))
+    this.unwrapQueue = run.catch(() => undefined)
+    return run
+  }
+
+  private async unwrapNow(password: string): Promise<Uint8Array> {
+    this.assertOpen()
     if (typeof password !== 'string') throw new InvalidInputError('The password must be text.')
     const header = this.store.header() as HeaderRow
     const now = this.now()
     const left = backoffLeftMs(header.failed_attempts, header.last_failure_at, now)
     if (left > 0) throw new BackoffError(left)
-    const kek = deriveKek(password, header.kdf_salt, {
+    const kek = await deriveKekOffThread(password, header.kdf_salt, {
       opsLimit: header.kdf_ops,
       memLimitBytes: header.kdf_mem,
     })
@@ -799,6 +811,10 @@ export class Vault {
     }
     const vaultKey = open(kek, header.wrapped_key, wrapAd(header.vault_id, kdf))
     wipe(kek)
+    if (this.closed) {
+      wipe(vaultKey)
+      throw new InvalidInputError('The vault is closed.')
+    }
     if (!vaultKey) {
       this.store.transaction(() => this.store.setFailures(header.failed_attempts + 1, now))
       throw new WrongPasswordError()
