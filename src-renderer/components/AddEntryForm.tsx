@@ -7,6 +7,7 @@ import { ENTRY_STYLE_IDS, STYLE_FORMS } from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { ExpiryField } from './ExpiryField'
+import { CredentialField, ErrorLine, TextField } from './fields'
 
 export function AddEntryForm() {
   const [f, setF] = useState<AddFields>(EMPTY_FIELDS)
@@ -56,43 +57,34 @@ export function AddEntryForm() {
             ))}
           </select>
         </label>
-        <label>
-          Name
-          <input
-            value={f.name}
-            onChange={(e) => set({ name: e.target.value })}
-            placeholder="billing-service"
-          />
-        </label>
-        <label className="wide">
-          {form.credential === 'id-secret' ? 'Key id' : 'API key'}
-          <input
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={f.key}
-            onChange={(e) => set({ key: e.target.value })}
-            placeholder={form.keyPlaceholder}
-          />
-        </label>
+        <TextField
+          label="Name"
+          value={f.name}
+          onChange={(name) => set({ name })}
+          placeholder="billing-service"
+        />
+        <CredentialField
+          label={form.credential === 'id-secret' ? 'Key id' : 'API key'}
+          wide
+          value={f.key}
+          onChange={(key) => set({ key })}
+          placeholder={form.keyPlaceholder}
+        />
         {form.credential === 'id-secret' && (
-          <label className="wide">
-            Key secret
-            <input
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              value={f.secret}
-              onChange={(e) => set({ secret: e.target.value })}
-              placeholder="72 hex characters"
-            />
-          </label>
+          <CredentialField
+            label="Key secret"
+            wide
+            value={f.secret}
+            onChange={(secret) => set({ secret })}
+            placeholder="72 hex characters"
+          />
         )}
         {form.owner && (
-          <label>
-            {form.ownerLabel ?? 'Owner'}
-            <input value={f.owner} onChange={(e) => set({ owner: e.target.value })} />
-          </label>
+          <TextField
+            label={form.ownerLabel ?? 'Owner'}
+            value={f.owner}
+            onChange={(owner) => set({ owner })}
+          />
         )}
         {form.apiType && (
           <label>
@@ -119,51 +111,45 @@ export function AddEntryForm() {
               </select>
             </label>
             {f.level === 'project' && (
-              <label>
-                Project id
-                <input
-                  inputMode="numeric"
-                  value={f.projectId}
-                  onChange={(e) => set({ projectId: e.target.value })}
-                />
-              </label>
+              <TextField
+                label="Project id"
+                inputMode="numeric"
+                value={f.projectId}
+                onChange={(projectId) => set({ projectId })}
+              />
             )}
           </>
         )}
         <ExpiryField style={f.style} value={f.expiry} onChange={(expiry) => set({ expiry })} />
-        <label>
-          Issued on (optional, for an existing key)
-          <input
-            type="date"
-            value={f.issuedOn}
-            onChange={(e) => set({ issuedOn: e.target.value })}
-          />
-        </label>
-        <label>
-          Environment
-          <input
-            value={f.environment}
-            onChange={(e) => set({ environment: e.target.value })}
-            placeholder="production"
-          />
-        </label>
-        <label>
-          Tags (comma-separated)
-          <input value={f.tags} onChange={(e) => set({ tags: e.target.value })} />
-        </label>
-        <label className="wide">
-          Check against (base URL, optional)
-          <input type="url" value={f.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} />
-        </label>
+        <TextField
+          label="Issued on (optional, for an existing key)"
+          type="date"
+          value={f.issuedOn}
+          onChange={(issuedOn) => set({ issuedOn })}
+        />
+        <TextField
+          label="Environment"
+          value={f.environment}
+          onChange={(environment) => set({ environment })}
+          placeholder="production"
+        />
+        <TextField
+          label="Tags (comma-separated)"
+          value={f.tags}
+          onChange={(tags) => set({ tags })}
+        />
+        <TextField
+          label="Check against (base URL, optional)"
+          wide
+          type="url"
+          value={f.baseUrl}
+          onChange={(baseUrl) => set({ baseUrl })}
+        />
         <label className="wide">
           Notes
           <textarea rows={2} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
         </label>
-        {error && (
-          <p role="alert" className="error wide">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} wide />
         <div className="wide">
           <button type="submit" className="primary" disabled={busy}>
             Add key

@@ -15,6 +15,7 @@ import { Notice } from './Notice'
 import { RemindersView } from './RemindersView'
 import { SettingsView } from './SettingsView'
 import { CreateVault, Unlock } from './VaultGate'
+import { ErrorLine } from './fields'
 
 export function App() {
   const transport = hasTransport()
@@ -85,11 +86,7 @@ export function App() {
   if (!status)
     return (
       <main className="gate" aria-busy="true">
-        {loadError && (
-          <p role="alert" className="error">
-            {loadError}
-          </p>
-        )}
+        <ErrorLine message={loadError} />
       </main>
     )
   if (!status.exists) return <CreateVault />

@@ -5,6 +5,7 @@ import { errorMessage } from '../api'
 import { splitTags } from '../lib/format'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
+import { ErrorLine, TextField } from './fields'
 
 export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
   const { entry, onDone } = props
@@ -41,14 +42,8 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
 
   return (
     <form className="subform grid-form" onSubmit={submit} aria-label="Edit key">
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
-      </label>
-      <label>
-        Environment
-        <input value={environment} onChange={(e) => setEnvironment(e.target.value)} />
-      </label>
+      <TextField label="Name" value={name} onChange={setName} required />
+      <TextField label="Environment" value={environment} onChange={setEnvironment} />
       <label>
         Status
         <select value={status} onChange={(e) => setStatus(e.target.value as KeyStatus)}>
@@ -57,32 +52,26 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
           <option value="revoked">Revoked</option>
         </select>
       </label>
-      <label>
-        Rotate every (days)
-        <input
-          type="number"
-          min={1}
-          value={rotation}
-          onChange={(e) => setRotation(e.target.value)}
-        />
-      </label>
-      <label className="wide">
-        Tags (comma-separated)
-        <input value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
-      <label className="wide">
-        Check against (base URL)
-        <input type="url" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} />
-      </label>
+      <TextField
+        label="Rotate every (days)"
+        type="number"
+        min={1}
+        value={rotation}
+        onChange={setRotation}
+      />
+      <TextField label="Tags (comma-separated)" wide value={tags} onChange={setTags} />
+      <TextField
+        label="Check against (base URL)"
+        wide
+        type="url"
+        value={baseUrl}
+        onChange={setBaseUrl}
+      />
       <label className="wide">
         Notes
         <textarea rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
       </label>
-      {error && (
-        <p role="alert" className="error wide">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} wide />
       <div className="wide">
         <button type="submit" className="primary">
           Save

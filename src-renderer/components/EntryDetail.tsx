@@ -10,6 +10,7 @@ import { useUi } from '../stores/ui'
 import { EditForm } from './EditForm'
 import { RotateForm } from './RotateForm'
 import { SecretRow } from './SecretRow'
+import { ErrorLine } from './fields'
 
 type Panel = 'none' | 'rotate' | 'edit' | 'history' | 'delete'
 
@@ -36,9 +37,7 @@ export function EntryDetail(props: { id: string }) {
   if (error && !detail)
     return (
       <section className="detail-pane" aria-label="Key details">
-        <p role="alert" className="error">
-          {error}
-        </p>
+        <ErrorLine message={error} />
       </section>
     )
   if (!detail) return <section className="detail-pane" aria-label="Key details" aria-busy="true" />
@@ -120,11 +119,7 @@ export function EntryDetail(props: { id: string }) {
           Delete
         </button>
       </div>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
 
       {panel === 'rotate' && <RotateForm entry={detail} onDone={() => setPanel('none')} />}
       {panel === 'edit' && <EditForm entry={detail} onDone={() => setPanel('none')} />}
@@ -211,12 +206,7 @@ function History(props: { id: string; revision: number; hasSecret: boolean; idSe
       live = false
     }
   }, [props.id, props.revision])
-  if (error)
-    return (
-      <p role="alert" className="error">
-        {error}
-      </p>
-    )
+  if (error) return <ErrorLine message={error} />
   if (!items) return null
   return (
     <section aria-label="Key history" className="history">

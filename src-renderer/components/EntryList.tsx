@@ -18,6 +18,7 @@ import { useDebounced, useNow } from '../lib/hooks'
 import { ENTRY_STYLE_IDS, styleLabel } from '../lib/styles'
 import { rowAt } from '../lib/page-cache'
 import { selectedRowIndex, selectTotal, useEntries } from '../stores/entries'
+import { ErrorLine } from './fields'
 
 const ROW_HEIGHT = 52
 
@@ -112,11 +113,7 @@ export function EntryList() {
             : `${total.toLocaleString()} keys`}
         {total !== null && text ? ` matching “${text}”` : ''}
       </p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       {loaded && total === 0 ? (
         <p className="empty muted">
           {filtered

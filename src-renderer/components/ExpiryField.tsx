@@ -2,6 +2,7 @@
 import { DAY_MS } from '../lib/format'
 import { dateInputToMs, STYLE_FORMS, USERPLANE_CHOICES } from '../lib/styles'
 import type { EntryStyle } from '../../src-main/ipc/contract'
+import { TextField } from './fields'
 
 /** The typed expiry value: '' (none), a date 'YYYY-MM-DD', or a choice 'd7' / 'd30' / … */
 export type ExpiryValue = string
@@ -37,10 +38,5 @@ export function ExpiryField(props: {
         </select>
       </label>
     )
-  return (
-    <label>
-      Expires on (optional)
-      <input type="date" value={value} onChange={(e) => onChange(e.target.value)} />
-    </label>
-  )
+  return <TextField label="Expires on (optional)" type="date" value={value} onChange={onChange} />
 }

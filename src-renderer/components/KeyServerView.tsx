@@ -6,6 +6,7 @@ import { SERVER_STYLE_IDS, STYLE_FORMS, USERPLANE_CHOICES } from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
+import { ErrorLine, TextField } from './fields'
 
 export function KeyServerView() {
   const { status, log, busy, error } = useKeyServer()
@@ -33,15 +34,13 @@ export function KeyServerView() {
           </button>
         ) : (
           <div className="inline-form">
-            <label>
-              Port
-              <input
-                inputMode="numeric"
-                placeholder="auto"
-                value={port}
-                onChange={(e) => setPort(e.target.value)}
-              />
-            </label>
+            <TextField
+              label="Port"
+              inputMode="numeric"
+              placeholder="auto"
+              value={port}
+              onChange={setPort}
+            />
             <button
               type="button"
               className="primary"
@@ -52,11 +51,7 @@ export function KeyServerView() {
             </button>
           </div>
         )}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         <IssueForm running={status?.running === true} />
       </section>
       <section className="card log-card" aria-labelledby="log-title">
@@ -160,14 +155,8 @@ function IssueForm(_props: { running: boolean }) {
           ))}
         </select>
       </label>
-      <label>
-        Key name
-        <input value={name} onChange={(e) => setName(e.target.value)} />
-      </label>
-      <label>
-        Owner
-        <input value={owner} onChange={(e) => setOwner(e.target.value)} placeholder="optional" />
-      </label>
+      <TextField label="Key name" value={name} onChange={setName} />
+      <TextField label="Owner" value={owner} onChange={setOwner} placeholder="optional" />
       {form.expiry === 'choices' ? (
         <label>
           Expires after
@@ -183,15 +172,13 @@ function IssueForm(_props: { running: boolean }) {
       ) : form.expiry === 'never' ? (
         <p className="muted field-note">{form.label} keys never expire.</p>
       ) : (
-        <label>
-          Expires after (days)
-          <input
-            inputMode="numeric"
-            placeholder="never"
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Expires after (days)"
+          inputMode="numeric"
+          placeholder="never"
+          value={days}
+          onChange={setDays}
+        />
       )}
       {form.level && (
         <label>
@@ -203,14 +190,12 @@ function IssueForm(_props: { running: boolean }) {
         </label>
       )}
       {form.level && level === 'project' && (
-        <label>
-          Project id
-          <input
-            inputMode="numeric"
-            value={projectId}
-            onChange={(e) => setProjectId(e.target.value)}
-          />
-        </label>
+        <TextField
+          label="Project id"
+          inputMode="numeric"
+          value={projectId}
+          onChange={setProjectId}
+        />
       )}
       {form.apiType && (
         <label>
@@ -221,15 +206,8 @@ function IssueForm(_props: { running: boolean }) {
           </select>
         </label>
       )}
-      <label>
-        Environment
-        <input value={environment} onChange={(e) => setEnvironment(e.target.value)} />
-      </label>
-      {error && (
-        <p role="alert" className="error wide">
-          {error}
-        </p>
-      )}
+      <TextField label="Environment" value={environment} onChange={setEnvironment} />
+      <ErrorLine message={error} wide />
       <div className="wide">
         <button type="submit" className="primary" disabled={busy}>
           Issue key

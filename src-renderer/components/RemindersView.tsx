@@ -6,6 +6,7 @@ import { styleLabel } from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useReminders } from '../stores/reminders'
 import { useUi } from '../stores/ui'
+import { ErrorLine } from './fields'
 
 export function RemindersView() {
   const snapshot = useReminders((s) => s.snapshot)
@@ -18,11 +19,7 @@ export function RemindersView() {
     <main className="page">
       <section className="card" aria-labelledby="reminders-title">
         <h1 id="reminders-title">Reminders</h1>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         {snapshot?.summary && <p className="summary">{snapshot.summary}</p>}
         {snapshot && snapshot.count === 0 && (
           <p className="muted">Nothing is due. All keys are in date.</p>

@@ -9,6 +9,7 @@ import { STYLE_FORMS } from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { ExpiryField, expiryToMs } from './ExpiryField'
+import { CredentialField, ErrorLine } from './fields'
 
 const SEMANTICS: Record<string, string> = {
   userplane: 'Userplane replaces the key in its slot: the old key stops working at once.',
@@ -45,11 +46,7 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
           {SEMANTICS[entry.style] ??
             'The local key server issues a new key and revokes the old one.'}
         </p>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorLine message={error} />
         <button type="button" className="primary" disabled={busy} onClick={() => void run()}>
           Rotate on the local key server
         </button>
@@ -74,35 +71,17 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
         {SEMANTICS[entry.style] ??
           'Create the new key at the provider, paste it here, then revoke the old one there.'}
       </p>
-      <label>
-        {form.credential === 'id-secret' ? 'New key id' : 'New key'}
-        <input
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={key}
-          onChange={(e) => setKey(e.target.value)}
-          placeholder={form.keyPlaceholder}
-        />
-      </label>
+      <CredentialField
+        label={form.credential === 'id-secret' ? 'New key id' : 'New key'}
+        value={key}
+        onChange={setKey}
+        placeholder={form.keyPlaceholder}
+      />
       {form.credential === 'id-secret' && (
-        <label>
-          New secret
-          <input
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={secret}
-            onChange={(e) => setSecret(e.target.value)}
-          />
-        </label>
+        <CredentialField label="New secret" value={secret} onChange={setSecret} />
       )}
       <ExpiryField style={entry.style} value={expiry} onChange={setExpiry} />
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
       <button type="submit" className="primary" disabled={busy}>
         Save new key
       </button>

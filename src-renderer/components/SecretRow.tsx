@@ -9,6 +9,7 @@ import { errorMessage, getApi } from '../api'
 import { copyWithClear } from '../lib/clipboard'
 import { useNow } from '../lib/hooks'
 import { useUi } from '../stores/ui'
+import { ErrorLine } from './fields'
 
 export const REVEAL_MS = 30_000
 
@@ -84,11 +85,7 @@ export function SecretRow(props: {
       <button type="button" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
         Copy
       </button>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorLine message={error} />
     </div>
   )
 }

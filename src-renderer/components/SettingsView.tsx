@@ -4,6 +4,7 @@ import type { Settings } from '../../src-main/ipc/contract'
 import { passwordStrength } from '../lib/format'
 import { useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
+import { ErrorLine, PasswordField, TextField } from './fields'
 
 /** "30, 14, 7, 1" → [30, 14, 7, 1], or null when any part is not a positive whole number. */
 export function parseThresholds(text: string): number[] | null {
@@ -64,32 +65,28 @@ function SettingsForm(props: { settings: Settings }) {
       <h1 id="settings-title" className="wide">
         Settings
       </h1>
-      <label>
-        Auto-lock after idle (minutes, 0 = never)
-        <input
-          type="number"
-          min={0}
-          value={autoLock}
-          onChange={(e) => setAutoLock(e.target.value)}
-        />
-      </label>
-      <label>
-        Clear clipboard after (seconds)
-        <input
-          type="number"
-          min={5}
-          value={clipboard}
-          onChange={(e) => setClipboard(e.target.value)}
-        />
-      </label>
-      <label>
-        Remind before expiry (days)
-        <input value={thresholds} onChange={(e) => setThresholds(e.target.value)} />
-      </label>
-      <label>
-        Previous keys kept per entry
-        <input type="number" min={0} value={history} onChange={(e) => setHistory(e.target.value)} />
-      </label>
+      <TextField
+        label="Auto-lock after idle (minutes, 0 = never)"
+        type="number"
+        min={0}
+        value={autoLock}
+        onChange={setAutoLock}
+      />
+      <TextField
+        label="Clear clipboard after (seconds)"
+        type="number"
+        min={5}
+        value={clipboard}
+        onChange={setClipboard}
+      />
+      <TextField label="Remind before expiry (days)" value={thresholds} onChange={setThresholds} />
+      <TextField
+        label="Previous keys kept per entry"
+        type="number"
+        min={0}
+        value={history}
+        onChange={setHistory}
+      />
       <label className="check wide">
         <input
           type="checkbox"
@@ -98,11 +95,7 @@ function SettingsForm(props: { settings: Settings }) {
         />
         Show system notifications for reminders
       </label>
-      {(problem ?? error) && (
-        <p role="alert" className="error wide">
-          {problem ?? error}
-        </p>
-      )}
+      <ErrorLine message={problem ?? error} wide />
       <div className="wide">
         <button type="submit" className="primary">
           Save settings
@@ -136,43 +129,30 @@ function PasswordForm() {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="password-title">
       <h2 id="password-title">Change master password</h2>
-      <label>
-        Current password
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={oldPassword}
-          onChange={(e) => setOld(e.target.value)}
-        />
-      </label>
-      <label>
-        New password
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-        />
-      </label>
+      <PasswordField
+        label="Current password"
+        autoComplete="current-password"
+        value={oldPassword}
+        onChange={setOld}
+      />
+      <PasswordField
+        label="New password"
+        autoComplete="new-password"
+        value={newPassword}
+        onChange={setNew}
+      />
       {newPassword && (
         <p className="muted">
           Strength: {strength.label}. {strength.hint}
         </p>
       )}
-      <label>
-        Confirm new password
-        <input
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-        />
-      </label>
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <PasswordField
+        label="Confirm new password"
+        autoComplete="new-password"
+        value={confirm}
+        onChange={setConfirm}
+      />
+      <ErrorLine message={problem} />
       <button type="submit">Change password</button>
     </form>
   )

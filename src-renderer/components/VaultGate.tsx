@@ -5,6 +5,7 @@ import { useNow } from '../lib/hooks'
 import { loadUnlocked } from '../lib/session-actions'
 import { useReminders } from '../stores/reminders'
 import { useSession } from '../stores/session'
+import { ErrorLine, PasswordField } from './fields'
 
 const MIN_LENGTH = 8
 
@@ -36,37 +37,27 @@ export function CreateVault() {
           One master password protects every key. It cannot be recovered: if you forget it, the
           vault cannot be opened.
         </p>
-        <label>
-          Master password
-          <input
-            type="password"
-            autoFocus
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            aria-describedby={hintId}
-          />
-        </label>
+        <PasswordField
+          label="Master password"
+          autoFocus
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+          describedBy={hintId}
+        />
         <div className="strength" data-score={strength.score} id={hintId} aria-live="polite">
           <meter min={0} max={4} value={strength.score} aria-label="Password strength" />
           <span>
             Strength: {strength.label}. {strength.hint}
           </span>
         </div>
-        <label>
-          Confirm password
-          <input
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-          />
-        </label>
-        {(problem ?? error) && (
-          <p role="alert" className="error">
-            {problem ?? error}
-          </p>
-        )}
+        <PasswordField
+          label="Confirm password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={setConfirm}
+        />
+        <ErrorLine message={problem ?? error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Creating…' : 'Create vault'}
         </button>
@@ -103,21 +94,14 @@ export function Unlock() {
     <main className="gate">
       <form className="card gate-card" onSubmit={submit} aria-labelledby="unlock-title">
         <h1 id="unlock-title">Unlock Keywarden</h1>
-        <label>
-          Master password
-          <input
-            type="password"
-            autoFocus
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
-        {message && (
-          <p role="alert" className="error">
-            {message}
-          </p>
-        )}
+        <PasswordField
+          label="Master password"
+          autoFocus
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+        />
+        <ErrorLine message={message} />
         <button type="submit" className="primary" disabled={busy || waitMs > 0}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
