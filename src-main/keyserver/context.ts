@@ -77,6 +77,17 @@ export function logRequest(
   })
 }
 
+/** An accepted request: counted against its key and logged as ok (the two always go together). */
+export function acceptRequest(
+  ctx: StyleContext,
+  req: FastifyRequest,
+  style: ServerStyle,
+  verdict: Verdict & { key: KeyRecord },
+): void {
+  recordUse(ctx, verdict.key)
+  logRequest(ctx, req, style, verdict, 200, 'ok')
+}
+
 /** The outcome name for a refusal, as the request log shows it. */
 export function outcomeOf(verdict: Verdict): string {
   switch (verdict.kind) {

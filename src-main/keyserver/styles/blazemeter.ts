@@ -4,11 +4,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  acceptRequest,
   authenticate,
   header,
   logRequest,
   outcomeOf,
-  recordUse,
   type StyleContext,
 } from '../context'
 
@@ -47,8 +47,7 @@ function auth(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply) {
 
 const user: Handler = (req, reply, ctx, verdict) => {
   const key = verdict!.key
-  recordUse(ctx, key)
-  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  acceptRequest(ctx, req, STYLE, verdict!)
   const u = ctx.accounts.user(key.owner)
   const [firstName, ...rest] = (u?.displayName ?? key.owner).split(' ')
   return reply.send({
@@ -78,9 +77,8 @@ const startTest: Handler = (req, reply, ctx, verdict) => {
     logRequest(ctx, req, STYLE, verdict, 403, 'forbidden')
     return reply.code(403).send(forbidden)
   }
-  recordUse(ctx, key)
   ctx.counters.add(`account:${key.owner}`, 'blazemeter.testsStarted')
-  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  acceptRequest(ctx, req, STYLE, verdict!)
   const runId = ctx.counters.get(`account:${key.owner}`, 'blazemeter.testsStarted')
   return reply.send({
     api_version: 4,

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  acceptRequest,
   authenticate,
   header,
   logRequest,
   outcomeOf,
-  recordUse,
   type StyleContext,
   type Verdict,
 } from '../context'
@@ -79,8 +79,7 @@ function gate(
     }
     ctx.counters.add(creditScope(key), `similarweb.${api}.used`)
   }
-  recordUse(ctx, key)
-  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  acceptRequest(ctx, req, STYLE, verdict)
   return key
 }
 

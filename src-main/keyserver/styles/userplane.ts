@@ -5,11 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DAY_MS } from '../../providers'
 import {
+  acceptRequest,
   authenticate,
   header,
   logRequest,
   outcomeOf,
-  recordUse,
   type StyleContext,
 } from '../context'
 
@@ -81,8 +81,7 @@ function me(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply): Fastif
   const key = verdict.key
   if (ctx.accounts.settings.rateLimits && !withinLimits(ctx, key.owner))
     return refuse('RATE_LIMITED', 'rate-limited')
-  recordUse(ctx, key)
-  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  acceptRequest(ctx, req, STYLE, verdict)
   const user = ctx.accounts.user(key.owner)
   return reply.send({
     message: 'Authenticated',

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  acceptRequest,
   authenticate,
   header,
   logRequest,
@@ -108,11 +109,10 @@ function runTest(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply): F
   const runs = Math.min(Math.max(Number.parseInt(p.runs ?? '1', 10) || 1, 1), 10)
   if (runs > remaining(ctx, key)) return fail(WPT_MESSAGES.overBalance, 'out-of-balance')
   ctx.counters.add(`account:${key.owner}`, `webpagetest.tests.${month(ctx.now())}`, runs)
-  recordUse(ctx, key)
   const date = new Date(ctx.now()).toISOString()
   const testId = `${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}_Kw_${randomBytes(8).toString('hex')}`
   const base = `http://${req.headers.host ?? '127.0.0.1'}${P}`
-  logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+  acceptRequest(ctx, req, STYLE, verdict)
   return sendJson(reply, {
     statusCode: 200,
     statusText: 'Ok',

@@ -5,11 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
+  acceptRequest,
   authenticate,
   header,
   logRequest,
   outcomeOf,
-  recordUse,
   type StyleContext,
 } from '../context'
 import type { ProjectRecord } from '../accounts'
@@ -72,8 +72,7 @@ function route(ctx: StyleContext, needsProject: boolean, handler: Handler) {
     if (choice.kind === 'forbidden') return fail(403, 'Insufficient permissions', 'forbidden')
     if (needsProject && choice.kind === 'none')
       return fail(400, 'X-Project-ID header is required', 'bad-request')
-    recordUse(ctx, verdict.key)
-    logRequest(ctx, req, STYLE, verdict, 200, 'ok')
+    acceptRequest(ctx, req, STYLE, verdict)
     const [message, data] = handler(verdict.key, choice) as [string, unknown]
     return reply.send(envelope(true, 200, message, data))
   }
