@@ -1,13 +1,18 @@
 /** Add a key: the fields follow the provider style; the provider's rule errors show as worded. */
 import { useState, type FormEvent } from 'react'
-import type { EntryStyle } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
 import { buildEntryInput, EMPTY_FIELDS, type AddFields } from '../lib/entry-input'
-import { ENTRY_STYLE_IDS, STYLE_FORMS } from '../lib/styles'
+import { API_TYPE_CHOICES, ENTRY_STYLE_IDS, STYLE_FORMS, styleChoices } from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { ExpiryField } from './ExpiryField'
-import { CredentialField, ErrorLine, TextField } from './fields'
+import { CredentialField, ErrorLine, SelectField, TextField } from './fields'
+
+const PROVIDER_CHOICES = styleChoices(ENTRY_STYLE_IDS)
+const LEVEL_CHOICES = [
+  { value: 'user', label: 'User level (all projects)' },
+  { value: 'project', label: 'Project level' },
+] as const
 
 export function AddEntryForm() {
   const [f, setF] = useState<AddFields>(EMPTY_FIELDS)
@@ -40,23 +45,16 @@ export function AddEntryForm() {
         <h1 id="add-title" className="wide">
           Add a key
         </h1>
-        <label>
-          Provider
-          <select
-            value={f.style}
-            onChange={(e) => {
-              // Fields of another style do not carry over (a Userplane choice is no date).
-              set({ style: e.target.value as EntryStyle, expiry: '', secret: '' })
-              setError(null)
-            }}
-          >
-            {ENTRY_STYLE_IDS.map((s) => (
-              <option key={s} value={s}>
-                {STYLE_FORMS[s].label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label="Provider"
+          value={f.style}
+          options={PROVIDER_CHOICES}
+          onChange={(style) => {
+            // Fields of another style do not carry over (a Userplane choice is no date).
+            set({ style, expiry: '', secret: '' })
+            setError(null)
+          }}
+        />
         <TextField
           label="Name"
           value={f.name}
@@ -87,29 +85,21 @@ export function AddEntryForm() {
           />
         )}
         {form.apiType && (
-          <label>
-            API
-            <select
-              value={f.apiType}
-              onChange={(e) => set({ apiType: e.target.value as 'rest' | 'batch' })}
-            >
-              <option value="rest">REST API</option>
-              <option value="batch">Batch API</option>
-            </select>
-          </label>
+          <SelectField
+            label="API"
+            value={f.apiType}
+            options={API_TYPE_CHOICES}
+            onChange={(apiType) => set({ apiType })}
+          />
         )}
         {form.level && (
           <>
-            <label>
-              Key level
-              <select
-                value={f.level}
-                onChange={(e) => set({ level: e.target.value as 'user' | 'project' })}
-              >
-                <option value="user">User level (all projects)</option>
-                <option value="project">Project level</option>
-              </select>
-            </label>
+            <SelectField
+              label="Key level"
+              value={f.level}
+              options={LEVEL_CHOICES}
+              onChange={(level) => set({ level })}
+            />
             {f.level === 'project' && (
               <TextField
                 label="Project id"

@@ -5,7 +5,13 @@ import { errorMessage } from '../api'
 import { splitTags } from '../lib/format'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
-import { ErrorLine, TextField } from './fields'
+import { ErrorLine, SelectField, TextField, type Choice } from './fields'
+
+const STATUS_CHOICES: readonly Choice<KeyStatus>[] = [
+  { value: 'active', label: 'Active' },
+  { value: 'disabled', label: 'Disabled' },
+  { value: 'revoked', label: 'Revoked' },
+]
 
 export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
   const { entry, onDone } = props
@@ -44,14 +50,7 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
     <form className="subform grid-form" onSubmit={submit} aria-label="Edit key">
       <TextField label="Name" value={name} onChange={setName} required />
       <TextField label="Environment" value={environment} onChange={setEnvironment} />
-      <label>
-        Status
-        <select value={status} onChange={(e) => setStatus(e.target.value as KeyStatus)}>
-          <option value="active">Active</option>
-          <option value="disabled">Disabled</option>
-          <option value="revoked">Revoked</option>
-        </select>
-      </label>
+      <SelectField label="Status" value={status} options={STATUS_CHOICES} onChange={setStatus} />
       <TextField
         label="Rotate every (days)"
         type="number"

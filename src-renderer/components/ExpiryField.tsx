@@ -2,7 +2,7 @@
 import { DAY_MS } from '../lib/format'
 import { dateInputToMs, STYLE_FORMS, USERPLANE_CHOICES } from '../lib/styles'
 import type { EntryStyle } from '../../src-main/ipc/contract'
-import { TextField } from './fields'
+import { SelectField, TextField } from './fields'
 
 /** The typed expiry value: '' (none), a date 'YYYY-MM-DD', or a choice 'd7' / 'd30' / … */
 export type ExpiryValue = string
@@ -15,6 +15,12 @@ export function expiryToMs(value: ExpiryValue, now: number): number | null | 'in
   return dateInputToMs(value) ?? 'invalid'
 }
 
+/** Userplane's fixed lifetimes, as the field's 'd<days>' values. */
+const CHOICES = [
+  { value: '', label: 'No expiration' },
+  ...USERPLANE_CHOICES.map((d) => ({ value: `d${d}`, label: `${d} days` })),
+]
+
 export function ExpiryField(props: {
   style: EntryStyle
   value: ExpiryValue
@@ -25,18 +31,6 @@ export function ExpiryField(props: {
   if (form.expiry === 'never')
     return <p className="muted field-note">{form.label} API keys never expire.</p>
   if (form.expiry === 'choices')
-    return (
-      <label>
-        Expiration
-        <select value={value} onChange={(e) => onChange(e.target.value)}>
-          <option value="">No expiration</option>
-          {USERPLANE_CHOICES.map((d) => (
-            <option key={d} value={`d${d}`}>
-              {d} days
-            </option>
-          ))}
-        </select>
-      </label>
-    )
+    return <SelectField label="Expiration" value={value} options={CHOICES} onChange={onChange} />
   return <TextField label="Expires on (optional)" type="date" value={value} onChange={onChange} />
 }

@@ -2,11 +2,17 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import type { IssueKeyInput, ServerStyle } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
-import { SERVER_STYLE_IDS, STYLE_FORMS, USERPLANE_CHOICES } from '../lib/styles'
+import {
+  API_TYPE_CHOICES,
+  SERVER_STYLE_IDS,
+  STYLE_FORMS,
+  styleChoices,
+  USERPLANE_CHOICES,
+} from '../lib/styles'
 import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
-import { ErrorLine, TextField } from './fields'
+import { ErrorLine, SelectField, TextField } from './fields'
 
 export function KeyServerView() {
   const { status, log, busy, error } = useKeyServer()
@@ -94,6 +100,16 @@ export function KeyServerView() {
   )
 }
 
+const STYLE_CHOICES = styleChoices(SERVER_STYLE_IDS)
+const DAYS_CHOICES = [
+  { value: '', label: 'No expiration' },
+  ...USERPLANE_CHOICES.map((d) => ({ value: String(d), label: `${d} days` })),
+]
+const LEVEL_CHOICES = [
+  { value: 'user', label: 'User level' },
+  { value: 'project', label: 'Project level' },
+] as const
+
 function IssueForm(_props: { running: boolean }) {
   const [style, setStyle] = useState<ServerStyle>('webpagetest')
   const [name, setName] = useState('')
@@ -139,36 +155,19 @@ function IssueForm(_props: { running: boolean }) {
       <h2 id="issue-title" className="wide">
         Issue a key into the vault
       </h2>
-      <label>
-        Style
-        <select
-          value={style}
-          onChange={(e) => {
-            setStyle(e.target.value as ServerStyle)
-            setDays('')
-          }}
-        >
-          {SERVER_STYLE_IDS.map((s) => (
-            <option key={s} value={s}>
-              {STYLE_FORMS[s].label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Style"
+        value={style}
+        options={STYLE_CHOICES}
+        onChange={(next) => {
+          setStyle(next)
+          setDays('')
+        }}
+      />
       <TextField label="Key name" value={name} onChange={setName} />
       <TextField label="Owner" value={owner} onChange={setOwner} placeholder="optional" />
       {form.expiry === 'choices' ? (
-        <label>
-          Expires after
-          <select value={days} onChange={(e) => setDays(e.target.value)}>
-            <option value="">No expiration</option>
-            {USERPLANE_CHOICES.map((d) => (
-              <option key={d} value={d}>
-                {d} days
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label="Expires after" value={days} options={DAYS_CHOICES} onChange={setDays} />
       ) : form.expiry === 'never' ? (
         <p className="muted field-note">{form.label} keys never expire.</p>
       ) : (
@@ -181,13 +180,7 @@ function IssueForm(_props: { running: boolean }) {
         />
       )}
       {form.level && (
-        <label>
-          Key level
-          <select value={level} onChange={(e) => setLevel(e.target.value as 'user' | 'project')}>
-            <option value="user">User level</option>
-            <option value="project">Project level</option>
-          </select>
-        </label>
+        <SelectField label="Key level" value={level} options={LEVEL_CHOICES} onChange={setLevel} />
       )}
       {form.level && level === 'project' && (
         <TextField
@@ -198,13 +191,7 @@ function IssueForm(_props: { running: boolean }) {
         />
       )}
       {form.apiType && (
-        <label>
-          API
-          <select value={apiType} onChange={(e) => setApiType(e.target.value as 'rest' | 'batch')}>
-            <option value="rest">REST API</option>
-            <option value="batch">Batch API</option>
-          </select>
-        </label>
+        <SelectField label="API" value={apiType} options={API_TYPE_CHOICES} onChange={setApiType} />
       )}
       <TextField label="Environment" value={environment} onChange={setEnvironment} />
       <ErrorLine message={error} wide />

@@ -77,3 +77,30 @@ export function CredentialField(props: {
     />
   )
 }
+
+/** One choice of a SelectField. */
+export interface Choice<T extends string> {
+  value: T
+  label: string
+}
+
+/** A labelled drop-down over fixed choices; onChange gets back one of the choices' values. */
+export function SelectField<T extends string>(props: {
+  label: string
+  value: T
+  options: readonly Choice<T>[]
+  onChange: (value: T) => void
+}) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value as T)}>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}

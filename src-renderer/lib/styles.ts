@@ -90,6 +90,19 @@ export const STYLE_FORMS: Record<EntryStyle, StyleForm> = {
 export const ENTRY_STYLE_IDS = Object.keys(STYLE_FORMS) as EntryStyle[]
 export const SERVER_STYLE_IDS = ENTRY_STYLE_IDS.filter((s) => s !== 'generic') as ServerStyle[]
 
+/** Styles as drop-down choices, named as the provider names itself. */
+export function styleChoices<S extends EntryStyle>(
+  ids: readonly S[],
+): { value: S; label: string }[] {
+  return ids.map((s) => ({ value: s, label: STYLE_FORMS[s].label }))
+}
+
+/** Similarweb's two APIs; a key works on one of them only. */
+export const API_TYPE_CHOICES = [
+  { value: 'rest', label: 'REST API' },
+  { value: 'batch', label: 'Batch API' },
+] as const satisfies readonly { value: 'rest' | 'batch'; label: string }[]
+
 /** Display name of a style. */
 export function styleLabel(style: EntryStyle): string {
   return STYLE_FORMS[style]?.label ?? style
