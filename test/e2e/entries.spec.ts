@@ -1,4 +1,4 @@
-import { addKey, createVault, expect, lock, test, unlock } from './fixtures'
+import { addKey, createVault, expect, lock, openView, test, unlock } from './fixtures'
 
 const WPT_KEY = 'A.0123456789abcdef0123456789abcdef'
 const BLAZE_ID = '0123456789abcdef01234567'
@@ -22,8 +22,7 @@ test('add keys in several styles; a rule violation is shown as the provider word
   })
 
   // Userplane: the expiry is one of none/7/30/60/90, and the key must start with uspl_.
-  const nav = page.getByRole('navigation', { name: 'Main' })
-  await nav.getByRole('button', { name: 'Add key' }).click()
+  await openView(page, 'Add key')
   const form = page.getByRole('form', { name: 'Add a key' })
   await form.getByLabel('Provider').selectOption({ label: 'Userplane' })
   await expect(form.getByLabel('Expiration').locator('option')).toHaveText([
@@ -45,7 +44,7 @@ test('add keys in several styles; a rule violation is shown as the provider word
   )
 
   // Wellows: a project-level key needs a project id.
-  await nav.getByRole('button', { name: 'Add key' }).click()
+  await openView(page, 'Add key')
   await form.getByLabel('Provider').selectOption({ label: 'Wellows' })
   await form.getByLabel('Name').fill('seo-audit')
   await form.getByLabel('API key').fill('w'.repeat(40))

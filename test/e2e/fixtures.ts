@@ -152,12 +152,14 @@ export interface KeyFields {
   environment?: string
 }
 
+/** Switch views with the main navigation, as a user does (`name` is the button's name). */
+export async function openView(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name }).click()
+}
+
 /** Add a key through the Add form; waits until it is listed. */
 export async function addKey(page: Page, fields: KeyFields): Promise<void> {
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('button', { name: 'Add key' })
-    .click()
+  await openView(page, 'Add key')
   await page.getByLabel('Provider').selectOption({ label: fields.provider })
   await page.getByLabel('Name').fill(fields.name)
   await page.getByLabel(fields.secret ? 'Key id' : 'API key').fill(fields.key)

@@ -1,11 +1,10 @@
-import { createVault, expect, test } from './fixtures'
+import { createVault, expect, openView, test } from './fixtures'
 
 test('issue a key from the local key server into the vault and check it: valid', async ({
   app: page,
 }) => {
   await createVault(page)
-  const nav = page.getByRole('navigation', { name: 'Main' })
-  await nav.getByRole('button', { name: 'Key server' }).click()
+  await openView(page, 'Key server')
   await page.getByRole('button', { name: 'Start key server' }).click()
   await expect(page.getByText('running')).toBeVisible()
   await page.getByLabel('Style').selectOption({ label: 'Userplane' })
@@ -14,7 +13,7 @@ test('issue a key from the local key server into the vault and check it: valid',
   await page.getByRole('button', { name: 'Issue key' }).click()
   await expect(page.getByRole('status')).toContainText('Issued “staging-replay” into the vault')
 
-  await nav.getByRole('button', { name: 'Keys' }).click()
+  await openView(page, 'Keys')
   const row = page.getByRole('option', { name: 'staging-replay' })
   await expect(row).toContainText('expires in 7 days')
   await row.click()
@@ -30,6 +29,6 @@ test('issue a key from the local key server into the vault and check it: valid',
   await expect(page.getByRole('status')).toContainText('Check: valid.')
 
   // The request log shows the validation requests live.
-  await nav.getByRole('button', { name: 'Key server' }).click()
+  await openView(page, 'Key server')
   await expect(page.getByRole('log', { name: 'Key server requests' })).toContainText('/userplane')
 })

@@ -1,4 +1,4 @@
-import { addKey, createVault, expect, lock, test, unlock } from './fixtures'
+import { addKey, createVault, expect, lock, openView, test, unlock } from './fixtures'
 
 function daysAgo(days: number): string {
   const d = new Date(Date.now() - days * 86_400_000)
@@ -10,8 +10,7 @@ test('reminders: named while unlocked, a summary without names while locked', as
   app: page,
 }) => {
   await createVault(page)
-  const nav = page.getByRole('navigation', { name: 'Main' })
-  await nav.getByRole('button', { name: 'Add key' }).click()
+  await openView(page, 'Add key')
   const form = page.getByRole('form', { name: 'Add a key' })
   await form.getByLabel('Provider').selectOption({ label: 'Userplane' })
   await form.getByLabel('Name').fill('secret-project-x')
@@ -23,7 +22,7 @@ test('reminders: named while unlocked, a summary without names while locked', as
   await expect(page.getByRole('option', { name: 'secret-project-x' })).toBeVisible()
   await addKey(page, { provider: 'Other service', name: 'calm-key', key: 'plain-key-123' })
 
-  await nav.getByRole('button', { name: /Reminders/ }).click()
+  await openView(page, /Reminders/)
   const item = page.getByRole('listitem', { name: 'secret-project-x' })
   await expect(item).toBeVisible()
   await expect(item.getByRole('button', { name: 'Snooze 1 day' })).toBeVisible()
@@ -35,10 +34,10 @@ test('reminders: named while unlocked, a summary without names while locked', as
   await expect(page.getByText('secret-project-x')).toHaveCount(0)
 
   await unlock(page)
-  await nav.getByRole('button', { name: /Reminders/ }).click()
+  await openView(page, /Reminders/)
   await item.getByRole('button', { name: 'Open' }).click()
   await expect(page.getByRole('heading', { name: 'secret-project-x' })).toBeVisible()
-  await nav.getByRole('button', { name: /Reminders/ }).click()
+  await openView(page, /Reminders/)
   await item.getByRole('button', { name: 'Dismiss' }).click()
   await expect(item).toHaveCount(0)
 })

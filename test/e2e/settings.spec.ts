@@ -1,11 +1,10 @@
-import { addKey, createVault, expect, test } from './fixtures'
+import { addKey, createVault, expect, openView, test } from './fixtures'
 
 test('settings are saved, kept across a reload, and used (clipboard delay); bad values refused', async ({
   app: page,
 }) => {
   await createVault(page)
-  const nav = page.getByRole('navigation', { name: 'Main' })
-  await nav.getByRole('button', { name: 'Settings' }).click()
+  await openView(page, 'Settings')
   const form = page.getByRole('form', { name: 'Settings' })
   await form.getByLabel('Clear clipboard after (seconds)').fill('12')
   await form.getByLabel('Remind before expiry (days)').fill('14, 60, 3')
@@ -22,7 +21,7 @@ test('settings are saved, kept across a reload, and used (clipboard delay); bad 
   await expect(form.getByRole('alert')).toBeVisible()
 
   await page.reload()
-  await nav.getByRole('button', { name: 'Settings' }).click()
+  await openView(page, 'Settings')
   await expect(form.getByLabel('Clear clipboard after (seconds)')).toHaveValue('12')
   await expect(form.getByLabel('Remind before expiry (days)')).toHaveValue('60, 14, 3')
 
