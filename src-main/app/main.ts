@@ -10,6 +10,7 @@ import { setDefaultNativeBinding } from '../db/sqlite'
 import { createRouter } from '../ipc/router'
 import { AppServices, kdfFromEnv } from '../services/app-services'
 import { defaultDataFolder } from '../vault/paths'
+import { DEFAULT_KDF } from '../vault/types'
 import { ClipboardGuard } from './clipboard-guard'
 import { forwardEvents, registerIpc } from './ipc'
 import { findNativeBinding } from './native-binding'
@@ -48,7 +49,9 @@ if (!app.requestSingleInstanceLock()) {
     dataDir,
     mode: 'desktop',
     version: app.getVersion(),
-    kdf: kdfFromEnv(),
+    // The fast test KDF is for end-to-end tests of a development build only; a packaged app
+    // always creates vaults with the default Argon2id parameters, whatever the environment says.
+    kdf: development ? kdfFromEnv() : DEFAULT_KDF,
     clipboard: (value, clearAfterMs) => guard.copy(value, clearAfterMs),
   })
   const router = createRouter(services)
