@@ -6,7 +6,7 @@
  */
 import type { KeyScope, KeyStatus, EntryStyle } from '../providers'
 import { isEntryStyle } from '../providers'
-import type { EntryOrigin } from './types'
+import type { EntryDescription } from './types'
 
 /** The clear columns an entry's sealed document vouches for. */
 export interface BoundClear {
@@ -19,17 +19,8 @@ export interface BoundClear {
 }
 
 /** The descriptive (encrypted) fields of an entry. */
-export interface EntryMeta {
-  name: string
-  environment: string
-  tags: string[]
-  notes: string
-  scope: KeyScope
-  baseUrl: string | null
-  origin: EntryOrigin
-  serverKeyId: string | null
+export interface EntryMeta extends EntryDescription {
   keyMask: string
-  hasSecret: boolean
   bound: BoundClear
 }
 

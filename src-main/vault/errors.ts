@@ -21,14 +21,14 @@ export class VaultError extends Error {
     message: string,
   ) {
     super(message)
-    this.name = 'VaultError'
+    // Each subclass is named after itself (the main-process bundle is not minified).
+    this.name = new.target.name
   }
 }
 
 export class WrongPasswordError extends VaultError {
   constructor() {
     super('WRONG_PASSWORD', 'The password is wrong.')
-    this.name = 'WrongPasswordError'
   }
 }
 
@@ -39,14 +39,12 @@ export class BackoffError extends VaultError {
       'BACKOFF',
       `Too many wrong passwords. Try again in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s.`,
     )
-    this.name = 'BackoffError'
   }
 }
 
 export class NotAVaultError extends VaultError {
   constructor(path: string, why = 'it is not a Keywarden vault file, or it is damaged') {
     super('NOT_A_VAULT', `Cannot open ${path}: ${why}.`)
-    this.name = 'NotAVaultError'
   }
 }
 
@@ -59,14 +57,12 @@ export class NewerVersionError extends VaultError {
       'NEWER_VERSION',
       `This vault was written by a newer version of Keywarden (format ${found}; this version understands up to ${supported}). Update Keywarden to open it.`,
     )
-    this.name = 'NewerVersionError'
   }
 }
 
 export class LockedError extends VaultError {
   constructor() {
     super('LOCKED', 'The vault is locked. Unlock it with your master password first.')
-    this.name = 'LockedError'
   }
 }
 
@@ -77,14 +73,12 @@ export class EntryTamperedError extends VaultError {
       'ENTRY_TAMPERED',
       `Entry ${entryId} is damaged or was modified outside Keywarden; it cannot be opened.`,
     )
-    this.name = 'EntryTamperedError'
   }
 }
 
 export class EntryNotFoundError extends VaultError {
   constructor(readonly entryId: string) {
     super('ENTRY_NOT_FOUND', `No entry with id ${entryId}.`)
-    this.name = 'EntryNotFoundError'
   }
 }
 
@@ -95,13 +89,11 @@ export class RuleViolationError extends VaultError {
     message: string,
   ) {
     super('RULE_VIOLATION', message)
-    this.name = 'RuleViolationError'
   }
 }
 
 export class InvalidInputError extends VaultError {
   constructor(message: string) {
     super('INVALID_INPUT', message)
-    this.name = 'InvalidInputError'
   }
 }

@@ -57,8 +57,8 @@ export interface EntryClearMeta {
   lastCheck: { status: ValidationStatus; at: number } | null
 }
 
-/** An entry as lists show it: clear metadata plus decrypted descriptive fields, no secrets. */
-export interface EntrySummary extends EntryClearMeta {
+/** The descriptive fields of an entry, encrypted in the file. */
+export interface EntryDescription {
   name: string
   environment: string
   tags: string[]
@@ -69,6 +69,10 @@ export interface EntrySummary extends EntryClearMeta {
   serverKeyId: string | null
   /** Whether the credential has a separate secret (BlazeMeter). */
   hasSecret: boolean
+}
+
+/** An entry as lists show it: clear metadata plus decrypted descriptive fields, no secrets. */
+export interface EntrySummary extends EntryClearMeta, EntryDescription {
   /** How many previous credentials are kept in the history. */
   historyCount: number
 }

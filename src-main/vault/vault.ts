@@ -126,15 +126,20 @@ function historyField(seq: number, field: SecretField): string {
   return `history/${seq}/${field}`
 }
 
-function clearOf(row: EntryRow): BoundClear {
+/** Exactly the clear fields a sealed document vouches for (its JSON must hold no others). */
+function boundOf(c: BoundClear): BoundClear {
   return {
-    style: row.style,
-    status: row.status,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastRotatedAt: row.last_rotated_at,
-    rotationPolicyDays: row.rotation_policy_days,
+    style: c.style,
+    status: c.status,
+    createdAt: c.createdAt,
+    expiresAt: c.expiresAt,
+    lastRotatedAt: c.lastRotatedAt,
+    rotationPolicyDays: c.rotationPolicyDays,
   }
+}
+
+function clearOf(row: EntryRow): BoundClear {
+  return boundOf(clearMetaOf(row))
 }
 
 function lastCheckOf(row: EntryRow): EntryClearMeta['lastCheck'] {
@@ -143,8 +148,8 @@ function lastCheckOf(row: EntryRow): EntryClearMeta['lastCheck'] {
     : null
 }
 
-function summarize(row: EntryRow, meta: EntryMeta, historyCount: number): EntrySummary {
-  return Object.freeze({
+function clearMetaOf(row: EntryRow): EntryClearMeta {
+  return {
     id: row.id,
     style: row.style,
     status: row.status,
@@ -154,6 +159,12 @@ function summarize(row: EntryRow, meta: EntryMeta, historyCount: number): EntryS
     lastRotatedAt: row.last_rotated_at,
     rotationPolicyDays: row.rotation_policy_days,
     lastCheck: lastCheckOf(row),
+  }
+}
+
+function summarize(row: EntryRow, meta: EntryMeta, historyCount: number): EntrySummary {
+  return Object.freeze({
+    ...clearMetaOf(row),
     name: meta.name,
     environment: meta.environment,
     // The arrays and objects are the vault's own (fresh from JSON or from input checks).
@@ -190,14 +201,7 @@ function metaOf(c: Cached): EntryMeta {
     serverKeyId: s.serverKeyId,
     keyMask: c.keyMask,
     hasSecret: s.hasSecret,
-    bound: {
-      style: s.style,
-      status: s.status,
-      createdAt: s.createdAt,
-      expiresAt: s.expiresAt,
-      lastRotatedAt: s.lastRotatedAt,
-      rotationPolicyDays: s.rotationPolicyDays,
-    },
+    bound: boundOf(s),
   }
 }
 
@@ -660,17 +664,7 @@ export class Vault {
   /** Clear metadata of every entry; works while locked (reminders). */
   clearMetadata(): EntryClearMeta[] {
     this.assertOpen()
-    return this.store.allClear().map((row) => ({
-      id: row.id,
-      style: row.style,
-      status: row.status,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      expiresAt: row.expires_at,
-      lastRotatedAt: row.last_rotated_at,
-      rotationPolicyDays: row.rotation_policy_days,
-      lastCheck: lastCheckOf(row),
-    }))
+    return this.store.allClear().map(clearMetaOf)
   }
 
   /** Store the last validation result of an entry (clear; works while locked). */

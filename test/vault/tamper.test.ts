@@ -26,6 +26,14 @@ beforeEach(() => {
 })
 afterEach(() => tmp.cleanup())
 
+/** The ids of the entries a vault could not open at unlock, sorted. */
+function damagedIds(v: Vault): string[] {
+  return v
+    .damaged()
+    .map((d) => d.id)
+    .sort()
+}
+
 /** A vault with two BlazeMeter entries (each with key and secret) and one rotation each. */
 async function fixture(): Promise<{ path: string; a: string; b: string }> {
   const { vault, path } = await newVault(tmp.dir)
@@ -120,12 +128,7 @@ describe('tampering with encrypted columns', () => {
     db.prepare("UPDATE entries SET status = 'revoked' WHERE id = ?").run(b)
     db.close()
     const v = await unlocked(path)
-    expect(
-      v
-        .damaged()
-        .map((d) => d.id)
-        .sort(),
-    ).toEqual([a, b].sort())
+    expect(damagedIds(v)).toEqual([a, b].sort())
     expect(v.damaged()[0].reason).toMatch(/clear metadata they vouch for/)
     v.close()
   })
@@ -192,12 +195,7 @@ describe('ciphertexts moved between rows and fields', () => {
     db.prepare('UPDATE entries SET meta_ct = ? WHERE id = ?').run(ma, b)
     db.close()
     const v = await unlocked(path)
-    expect(
-      v
-        .damaged()
-        .map((d) => d.id)
-        .sort(),
-    ).toEqual([a, b].sort())
+    expect(damagedIds(v)).toEqual([a, b].sort())
     v.close()
   })
 
