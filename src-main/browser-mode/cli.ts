@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError } from 'commander'
-import { AppServices } from '../services/app-services'
+import { AppServices, kdfFromEnv } from '../services/app-services'
 import { defaultDataFolder } from '../vault/paths'
 import { openBrowser } from './open-browser'
 import { startBrowserServer } from './server'
@@ -35,6 +35,10 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<{ url
   if (!existsSync(resolve(RENDERER_DIR, 'index.html')))
     process.stderr.write(
       'keywarden: the renderer is not built yet (run `npm run build`); only the API is served.\n',
+    )
+  if (kdfFromEnv())
+    process.stderr.write(
+      'keywarden: KEYWARDEN_TEST_KDF=fast: new vaults get weak test Argon2id parameters; for tests only.\n',
     )
   const services = new AppServices({ dataDir: options.dataDir, mode: 'browser' })
   services.start()
