@@ -26,6 +26,7 @@ import {
   xchachaOpenNode,
   xchachaSealNode,
 } from '../../src-main/vault/crypto'
+import { deriveKekOffThread } from '../../src-main/vault/kdf'
 import { row, type BenchRow } from './report'
 
 const FAST_KDF: KdfParams = { opsLimit: 1, memLimitBytes: 8192 }
@@ -174,6 +175,62 @@ function kdf(report: Report): void {
       unit: 'ms',
       baselineName: 'libsodium INTERACTIVE (2, 64 MiB)',
       baselineValue: interactive,
+    }),
+  )
+}
+
+/**
+ * Argon2id in the worker thread (what create/unlock/changePassword use): its wall time, the
+ * longest the main thread went without running a timer meanwhile, and the worker's fixed cost
+ * at minimum parameters (part of every "unlock w/o KDF" figure below).
+ */
+async function kdfWorker(report: Report): Promise<void> {
+  const salt = randomBytes(16)
+  await deriveKekOffThread(PASSWORD, salt, FAST_KDF) // warm the module cache
+  const fixed: number[] = []
+  for (let i = 0; i < 5; i++)
+    fixed.push(await msAsync(async () => void (await deriveKekOffThread(PASSWORD, salt, FAST_KDF))))
+  const inThread = ms(() => deriveKek(PASSWORD, salt, DEFAULT_KDF))
+  let last = performance.now()
+  let stall = 0
+  const timer = setInterval(() => {
+    const t = performance.now()
+    stall = Math.max(stall, t - last)
+    last = t
+  }, 2)
+  const worker = await msAsync(
+    async () => void (await deriveKekOffThread(PASSWORD, salt, DEFAULT_KDF)),
+  )
+  clearInterval(timer)
+  stall = Math.max(stall, performance.now() - last)
+  report(
+    row({
+      suite: 'vault',
+      name: 'KDF default in the worker thread (wall)',
+      value: worker,
+      unit: 'ms',
+      baselineName: 'in-thread (blocks the main thread)',
+      baselineValue: inThread,
+    }),
+  )
+  report(
+    row({
+      suite: 'vault',
+      name: 'main-thread longest stall during the worker KDF',
+      value: stall,
+      unit: 'ms',
+      baselineName: 'in-thread KDF blocking',
+      baselineValue: inThread,
+    }),
+  )
+  report(
+    row({
+      suite: 'vault',
+      name: 'KDF worker round trip, minimum parameters (median of 5)',
+      value: fixed.sort((a, b) => a - b)[2]!,
+      unit: 'ms',
+      baselineName: 'KDF default in the worker',
+      baselineValue: worker,
     }),
   )
 }
@@ -404,6 +461,7 @@ export async function run(report: Report): Promise<void> {
   try {
     await aead(report)
     kdf(report)
+    await kdfWorker(report)
     for (const n of SIZES) await atSize(report, dir, n)
   } finally {
     rmSync(dir, { recursive: true, force: true })
