@@ -16,9 +16,11 @@ import type { KdfParams } from './types'
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const sodium = require(workerData.sodiumPath)
+// Load libsodium's WASM as soon as the worker starts, so a pre-started worker is ready to derive.
+const ready = sodium.ready
 parentPort.once('message', async ({ password, salt, ops, mem, keyBytes }) => {
   try {
-    await sodium.ready
+    await ready
     const key = sodium.crypto_pwhash(keyBytes, password, salt, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13)
     sodium.memzero(password)
     parentPort.postMessage({ key }, [key.buffer])
@@ -42,6 +44,36 @@ function resolveSodium(): string | null {
   return sodiumPath
 }
 
+/**
+ * A worker started ahead of the next derivation (by `prewarmKdf`), so unlocking does not wait
+ * for a thread and libsodium's WASM to start (~60 ms). Unref'd while idle: it never keeps a
+ * process alive on its own.
+ */
+let spare: Worker | null = null
+
+function startWorker(path: string): Worker {
+  return new Worker(WORKER_SOURCE, { eval: true, workerData: { sodiumPath: path } })
+}
+
+/** Start the KDF worker ahead of an unlock (a locked vault is about to be unlocked). */
+export function prewarmKdf(): void {
+  if (spare) return
+  const path = resolveSodium()
+  if (path === null) return
+  try {
+    const worker = startWorker(path)
+    worker.unref()
+    const forget = (): void => {
+      if (spare === worker) spare = null
+    }
+    worker.once('exit', forget)
+    worker.once('error', forget)
+    spare = worker
+  } catch {
+    // Nothing lost: the derivation starts its own worker, or falls back to this thread.
+  }
+}
+
 /** Why the last derivation ran in-thread (null when it used the worker); for tests and logs. */
 export let lastKdfFallback: string | null = null
 
@@ -60,7 +92,10 @@ export async function deriveKekOffThread(
   if (path === null) return inThread('libsodium path not resolvable', password, salt, params)
   let worker: Worker
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sodiumPath: path } })
+    worker = spare ?? startWorker(path)
+    spare = null
+    // A pre-started worker is unref'd while idle; while it derives, it must keep the process alive.
+    worker.ref()
   } catch (error) {
     return inThread(`worker did not start: ${String(error)}`, password, salt, params)
   }

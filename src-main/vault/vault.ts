@@ -41,7 +41,7 @@ import {
   VaultError,
   WrongPasswordError,
 } from './errors'
-import { deriveKekOffThread } from './kdf'
+import { deriveKekOffThread, prewarmKdf } from './kdf'
 import { checkCredential, checkInput, checkPatch, type CheckedInput } from './input'
 import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
 import { VaultStore, type EntryRow, type HeaderRow } from './store'
@@ -343,6 +343,8 @@ export class Vault {
       const store = new VaultStore(db)
       const header = store.header()
       if (!header) throw new NotAVaultError(path)
+      // A locked vault is about to be unlocked: start the KDF worker now, not at the prompt.
+      prewarmKdf()
       return new Vault(path, store, header, options.now ?? Date.now)
     } catch (error) {
       db.close()
@@ -385,7 +387,10 @@ export class Vault {
     this.cache = new Map()
     this.peers = new Map()
     this.broken = []
-    if (wasUnlocked) this.emit('locked')
+    if (wasUnlocked) {
+      prewarmKdf()
+      this.emit('locked')
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { BackoffError, DEFAULT_KDF, Vault, WrongPasswordError } from '../../src-main/vault'
 import { cryptoReady, deriveKek, randomBytes } from '../../src-main/vault/crypto'
-import { deriveKekOffThread, lastKdfFallback } from '../../src-main/vault/kdf'
+import { deriveKekOffThread, lastKdfFallback, prewarmKdf } from '../../src-main/vault/kdf'
 import { FAST_KDF, PASSWORD, fakeClock, newVault, tempDir } from './helpers'
 import { join } from 'node:path'
 
@@ -20,6 +20,33 @@ describe('Argon2id in a worker thread', () => {
       expect(lastKdfFallback).toBeNull()
       expect(Buffer.from(off)).toEqual(Buffer.from(deriveKek(password, salt, FAST_KDF)))
     }
+  })
+
+  it('a worker started ahead of time derives the same key, and a process holding only that idle worker exits', async () => {
+    prewarmKdf()
+    // Let the pre-started worker load libsodium before it is used.
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    const salt = randomBytes(16)
+    const off = await deriveKekOffThread('prewarmed', salt, FAST_KDF)
+    expect(lastKdfFallback).toBeNull()
+    expect(Buffer.from(off)).toEqual(Buffer.from(deriveKek('prewarmed', salt, FAST_KDF)))
+
+    // Vault.open pre-starts a worker; it is unref'd, so a CLI that only reads clear metadata
+    // still exits at once instead of hanging on the idle thread.
+    const path = join(tmp.dir, 'idle.kwdb')
+    ;(await Vault.create(path, PASSWORD, { kdf: FAST_KDF })).close()
+    const { spawnSync } = await import('node:child_process')
+    const script = `import { Vault } from './src-main/vault/index.ts'; const v = Vault.open(${JSON.stringify(path)}); v.clearMetadata(); v.close()`
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        timeout: 20_000,
+        encoding: 'utf8',
+      },
+    )
+    expect(run.error).toBeUndefined()
+    expect(run.status).toBe(0)
   })
 
   it('keeps the event loop turning during a default-parameter unlock, with the same key', async () => {
