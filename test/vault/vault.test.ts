@@ -105,6 +105,13 @@ describe('vault round trips', () => {
     expect(vault.search('WebPageTest').map((e) => e.id)).toEqual([c.id])
     expect(vault.search('  ').length).toBe(3)
     expect(vault.search('nothing like this')).toEqual([])
+    // The search text is made at the first search: an edit after it must still be seen.
+    vault.update(a.id, { name: 'Adyen Live' })
+    expect(vault.search('stripe')).toEqual([])
+    expect(vault.search('adyen').map((e) => e.id)).toEqual([a.id])
+    vault.lock()
+    await vault.unlock(PASSWORD)
+    expect(vault.search('adyen').map((e) => e.id)).toEqual([a.id])
     vault.close()
   })
 
