@@ -379,6 +379,7 @@ export class Vault {
     if (this.key) wipe(this.key)
     this.key = vaultKey
     this.loadCache()
+    this.fillSearchTextSoon()
     this.emit('unlocked')
   }
 
@@ -834,6 +835,29 @@ export class Vault {
     }
     if (header.failed_attempts !== 0) this.store.transaction(() => this.store.setFailures(0, null))
     return vaultKey
+  }
+
+  /**
+   * Make the entries' search text in the background after an unlock, a few thousand entries per
+   * turn of the event loop, so neither the unlock nor the first search pays for all of it at once.
+   * A search that comes first makes what is still missing itself. Unref'd: it never holds a
+   * process open, and it stops when the cache is replaced (lock, another unlock).
+   */
+  private fillSearchTextSoon(): void {
+    const cache = this.cache
+    const pending = cache.values()
+    const step = (): void => {
+      if (this.cache !== cache) return
+      let done = 0
+      for (let next = pending.next(); !next.done; next = pending.next()) {
+        next.value.haystack ??= haystackOf(next.value.summary)
+        if (++done === 5000) {
+          setImmediate(step).unref()
+          return
+        }
+      }
+    }
+    setImmediate(step).unref()
   }
 
   private loadCache(): void {

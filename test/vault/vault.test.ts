@@ -115,6 +115,24 @@ describe('vault round trips', () => {
     vault.close()
   })
 
+  it('makes the search text in the background after unlock, a chunk per event-loop turn', async () => {
+    const { vault } = await newVault(tmp.dir)
+    vault.addMany(
+      Array.from({ length: 12_000 }, (_, i) => ({ ...genericInput(i), name: `svc-${i}` })),
+    )
+    vault.lock()
+    await vault.unlock(PASSWORD)
+    // White-box: the cache is private; its search text starts empty and fills without a search.
+    const cache = (vault as unknown as { cache: Map<string, { haystack: string | null }> }).cache
+    const made = (): number => [...cache.values()].filter((c) => c.haystack !== null).length
+    expect(made()).toBe(0)
+    for (let turn = 0; turn < 4 && made() < cache.size; turn++)
+      await new Promise((resolve) => setImmediate(resolve))
+    expect(made()).toBe(12_000)
+    expect(vault.search('SVC-11999').map((e) => e.name)).toEqual(['svc-11999'])
+    vault.close()
+  })
+
   it('updates descriptive fields and keeps the key', async () => {
     const clock = fakeClock()
     const { vault } = await newVault(tmp.dir, clock.now)
