@@ -838,7 +838,7 @@ export class Vault {
   }
 
   /**
-   * Make the entries' search text in the background after an unlock, a few thousand entries per
+   * Make the entries' search text in the background after an unlock, twenty thousand entries per
    * turn of the event loop, so neither the unlock nor the first search pays for all of it at once.
    * A search that comes first makes what is still missing itself. Unref'd: it never holds a
    * process open, and it stops when the cache is replaced (lock, another unlock).
@@ -851,7 +851,7 @@ export class Vault {
       let done = 0
       for (let next = pending.next(); !next.done; next = pending.next()) {
         next.value.haystack ??= haystackOf(next.value.summary)
-        if (++done === 5000) {
+        if (++done === 20_000) {
           setImmediate(step).unref()
           return
         }
