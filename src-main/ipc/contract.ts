@@ -9,6 +9,7 @@
  */
 import type { KeyScope, KeyStatus } from '../providers/rules'
 import type { EntryStyle, ServerStyle } from '../providers/styles'
+import type { RequestLogEntry } from '../keyserver/request-log'
 import type {
   Credential,
   EntryDetail,
@@ -100,15 +101,8 @@ export interface KeyServerStatus {
   dataDir: string
 }
 
-export interface KeyServerLogLine {
-  time: number
-  method: string
-  path: string
-  style: string | null
-  keyId: string | null
-  status: number
-  outcome: string
-}
+/** One line of the key server's request log (never a key or secret; the path has no query). */
+export type KeyServerLogLine = RequestLogEntry
 
 /** Ask the local key server for a new key in a provider's style and keep it in the vault. */
 export interface IssueKeyInput {

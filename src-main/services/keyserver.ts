@@ -3,7 +3,7 @@
  * its request log forwarded as events, and its admin API used to issue and rotate keys.
  */
 import { join } from 'node:path'
-import type { KeyServerLogLine, KeyServerStatus, ServerStyle } from '../ipc/contract'
+import type { IssueKeyInput, KeyServerLogLine, KeyServerStatus, ServerStyle } from '../ipc/contract'
 import { AppError } from './errors'
 
 /** The part of the key server's handle this module uses (src-main/keyserver). */
@@ -23,15 +23,8 @@ export interface IssuedKey {
   expiresAt: number | null
 }
 
-export interface IssueRequest {
-  style: ServerStyle
-  name: string
-  owner?: string
-  expiresInDays?: number
-  level?: 'user' | 'project'
-  projectId?: number
-  apiType?: 'rest' | 'batch'
-}
+/** What the key server's admin API is asked for: the contract's input less the vault-only fields. */
+export type IssueRequest = Omit<IssueKeyInput, 'environment' | 'tags'>
 
 const ADMIN_TIMEOUT_MS = 10_000
 
