@@ -3,6 +3,10 @@
  * CPU; on the Electron main process that would freeze every window, so the derivation runs in a
  * node:worker_threads worker that loads its own libsodium.
  *
+ * One worker serves every derivation and stays alive between them (unref'd while idle, so it
+ * never keeps a process open): starting a worker and libsodium's WASM costs ~60 ms of CPU, which
+ * a worker per derivation paid again on every create, unlock and password change.
+ *
  * The worker's code is a small CommonJS source string (`eval: true`) rather than a file next to
  * this one: the same code then runs under tsx and vitest (which cannot hand a worker a .ts file)
  * and in the electron-vite main bundle with no extra entry point. It requires libsodium by the
@@ -18,18 +22,25 @@ const { parentPort, workerData } = require('node:worker_threads')
 const sodium = require(workerData.sodiumPath)
 // Load libsodium's WASM as soon as the worker starts, so a pre-started worker is ready to derive.
 const ready = sodium.ready
-parentPort.once('message', async ({ password, salt, ops, mem, keyBytes }) => {
+parentPort.on('message', async ({ id, password, salt, ops, mem, keyBytes }) => {
   try {
     await ready
     const key = sodium.crypto_pwhash(keyBytes, password, salt, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13)
     sodium.memzero(password)
-    parentPort.postMessage({ key }, [key.buffer])
+    parentPort.postMessage({ id, key }, [key.buffer])
   } catch (error) {
     sodium.memzero(password)
-    parentPort.postMessage({ error: String(error && error.message || error) })
+    parentPort.postMessage({ id, error: String(error && error.message || error) })
   }
 })
 `
+
+interface Reply {
+  key?: Uint8Array
+  error?: string
+  /** The worker itself failed (did not start, crashed, exited): derive in this thread. */
+  startup?: string
+}
 
 let sodiumPath: string | null | undefined
 
@@ -44,33 +55,47 @@ function resolveSodium(): string | null {
   return sodiumPath
 }
 
-/**
- * A worker started ahead of the next derivation (by `prewarmKdf`), so unlocking does not wait
- * for a thread and libsodium's WASM to start (~60 ms). Unref'd while idle: it never keeps a
- * process alive on its own.
- */
-let spare: Worker | null = null
+/** The shared worker and the derivations waiting for its answer, by request id. */
+let worker: Worker | null = null
+const pending = new Map<number, (reply: Reply) => void>()
+let nextId = 1
 
-function startWorker(path: string): Worker {
-  return new Worker(WORKER_SOURCE, { eval: true, workerData: { sodiumPath: path } })
+function settle(id: number, reply: Reply): void {
+  const resolve = pending.get(id)
+  if (!resolve) return
+  pending.delete(id)
+  resolve(reply)
+  // Idle again: the worker must not keep the process alive on its own.
+  if (pending.size === 0) worker?.unref()
+}
+
+/** The shared worker, started if needed; null when no worker can run here. */
+function sharedWorker(): Worker | null {
+  if (worker) return worker
+  const path = resolveSodium()
+  if (path === null) return null
+  const started = new Worker(WORKER_SOURCE, { eval: true, workerData: { sodiumPath: path } })
+  started.on('message', (m: { id: number; key?: Uint8Array; error?: string }) =>
+    settle(m.id, m.key ? { key: m.key } : { error: m.error ?? 'no key' }),
+  )
+  const fail = (why: string): void => {
+    if (worker === started) worker = null
+    for (const id of [...pending.keys()]) settle(id, { startup: why })
+  }
+  started.on('error', (e) => fail(e.message))
+  started.on('exit', () => fail('worker exited'))
+  // After the listeners: attaching a 'message' listener refs the worker's port again.
+  started.unref()
+  worker = started
+  return started
 }
 
 /** Start the KDF worker ahead of an unlock (a locked vault is about to be unlocked). */
 export function prewarmKdf(): void {
-  if (spare) return
-  const path = resolveSodium()
-  if (path === null) return
   try {
-    const worker = startWorker(path)
-    worker.unref()
-    const forget = (): void => {
-      if (spare === worker) spare = null
-    }
-    worker.once('exit', forget)
-    worker.once('error', forget)
-    spare = worker
+    sharedWorker()
   } catch {
-    // Nothing lost: the derivation starts its own worker, or falls back to this thread.
+    // Nothing lost: the derivation tries again, or falls back to this thread.
   }
 }
 
@@ -78,56 +103,46 @@ export function prewarmKdf(): void {
 export let lastKdfFallback: string | null = null
 
 /**
- * Argon2id of a password in a worker thread; resolves with the 256-bit key, which the caller
- * zeroes after use. Falls back to deriving in this thread when a worker cannot start (e.g. a
+ * Argon2id of a password in the worker thread; resolves with the 256-bit key, which the caller
+ * zeroes after use. Falls back to deriving in this thread when a worker cannot run (e.g. a
  * runtime without worker threads or with libsodium unresolvable from here): the unlock then
- * blocks for the KDF's duration, as it did before, instead of failing.
+ * blocks for the KDF's duration instead of failing.
  */
 export async function deriveKekOffThread(
   password: string,
   salt: Uint8Array,
   params: KdfParams,
 ): Promise<Uint8Array> {
-  const path = resolveSodium()
-  if (path === null) return inThread('libsodium path not resolvable', password, salt, params)
-  let worker: Worker
+  let target: Worker | null
   try {
-    worker = spare ?? startWorker(path)
-    spare = null
-    // A pre-started worker is unref'd while idle; while it derives, it must keep the process alive.
-    worker.ref()
+    target = sharedWorker()
   } catch (error) {
     return inThread(`worker did not start: ${String(error)}`, password, salt, params)
   }
+  if (target === null) return inThread('libsodium path not resolvable', password, salt, params)
   const pw = new TextEncoder().encode(password.normalize('NFC'))
   const saltCopy = Uint8Array.from(salt)
-  try {
-    const result = await new Promise<{ key?: Uint8Array; error?: string; startup?: string }>(
-      (resolve) => {
-        worker.once('message', (m: { key?: Uint8Array; error?: string }) => resolve(m))
-        worker.once('error', (e) => resolve({ startup: e.message }))
-        worker.once('exit', () => resolve({ startup: 'worker exited early' }))
-        worker.postMessage(
-          {
-            password: pw,
-            salt: saltCopy,
-            ops: params.opsLimit,
-            mem: params.memLimitBytes,
-            keyBytes: KEY_BYTES,
-          },
-          [pw.buffer, saltCopy.buffer],
-        )
-      },
-    )
-    if (result.key) {
-      lastKdfFallback = null
-      return new Uint8Array(result.key.buffer, result.key.byteOffset, result.key.byteLength)
+  const id = nextId++
+  const reply = await new Promise<Reply>((resolve) => {
+    pending.set(id, resolve)
+    // While it derives, the worker keeps the process alive (a CLI awaiting its unlock).
+    target.ref()
+    const message = {
+      id,
+      password: pw,
+      salt: saltCopy,
+      ops: params.opsLimit,
+      mem: params.memLimitBytes,
+      keyBytes: KEY_BYTES,
     }
-    if (result.error !== undefined) throw new Error(`Key derivation failed: ${result.error}`)
-    return inThread(result.startup ?? 'worker failed', password, salt, params)
-  } finally {
-    void worker.terminate()
+    target.postMessage(message, [pw.buffer, saltCopy.buffer])
+  })
+  if (reply.key) {
+    lastKdfFallback = null
+    return new Uint8Array(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength)
   }
+  if (reply.error !== undefined) throw new Error(`Key derivation failed: ${reply.error}`)
+  return inThread(reply.startup ?? 'worker failed', password, salt, params)
 }
 
 function inThread(why: string, password: string, salt: Uint8Array, params: KdfParams): Uint8Array {

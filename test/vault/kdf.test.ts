@@ -31,15 +31,15 @@ describe('Argon2id in a worker thread', () => {
     expect(lastKdfFallback).toBeNull()
     expect(Buffer.from(off)).toEqual(Buffer.from(deriveKek('prewarmed', salt, FAST_KDF)))
 
-    // Vault.open pre-starts a worker; it is unref'd, so a CLI that only reads clear metadata
-    // still exits at once instead of hanging on the idle thread.
+    // Vault.open starts the worker; it is unref'd while idle, so a CLI that only reads clear
+    // metadata still exits at once instead of hanging on the idle thread.
     const path = join(tmp.dir, 'idle.kwdb')
     ;(await Vault.create(path, PASSWORD, { kdf: FAST_KDF })).close()
     const { spawnSync } = await import('node:child_process')
-    const script = `import { Vault } from './src-main/vault/index.ts'; const v = Vault.open(${JSON.stringify(path)}); v.clearMetadata(); v.close()`
+    // The real CLI: `reminders` opens the vault locked (starting the worker) and never unlocks.
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
+      ['src-main/cli/bin.mjs', 'reminders', '--vault', path],
       {
         timeout: 20_000,
         encoding: 'utf8',
