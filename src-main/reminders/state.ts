@@ -25,15 +25,16 @@ export function refKey(ref: ReminderRef): string {
  */
 export class StateIndex {
   private readonly byKey = new Map<string, ReminderStateRow>()
-  private readonly soonByEntry = new Map<string, ReminderStateRow[]>()
+  private readonly notifiedExpiryByEntry = new Map<string, ReminderStateRow[]>()
 
   constructor(rows: readonly ReminderStateRow[]) {
     for (const row of rows) {
       this.byKey.set(refKey(row as ReminderRef), row)
-      if (row.kind === 'expires-soon' && row.notifiedAt !== null) {
-        const list = this.soonByEntry.get(row.entryId)
+      // "Expired" (threshold 0) is the nearest of them all: after it, no "expires within" follows.
+      if ((row.kind === 'expires-soon' || row.kind === 'expired') && row.notifiedAt !== null) {
+        const list = this.notifiedExpiryByEntry.get(row.entryId)
         if (list) list.push(row)
-        else this.soonByEntry.set(row.entryId, [row])
+        else this.notifiedExpiryByEntry.set(row.entryId, [row])
       }
     }
   }
@@ -50,11 +51,12 @@ export class StateIndex {
 
   /**
    * Once "expires within 7 days" was said, "within 14 days" must never follow, even after the
-   * clock is set back: a nearer threshold notified after this one's moment stands for it.
+   * clock is set back: a nearer threshold notified after this one's moment stands for it. The
+   * same holds for "expired" followed by a clock set back before the expiry.
    */
   private superseded(r: DueReminder): boolean {
     if (r.kind !== 'expires-soon') return false
-    const rows = this.soonByEntry.get(r.entryId)
+    const rows = this.notifiedExpiryByEntry.get(r.entryId)
     return (
       rows?.some(
         (row) => row.threshold < r.threshold && (row.notifiedAt ?? -Infinity) >= r.dueAt,
