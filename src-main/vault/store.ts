@@ -44,11 +44,14 @@ const CLEAR_COLUMNS =
 /** Prepared statements over one open vault database. */
 export class VaultStore {
   private readonly s: Record<string, Statement>
+  /** Writes to the entries table by this connection (see entriesStamp). */
+  private entryWrites = 0
 
   constructor(readonly db: Db) {
     const p = (sql: string): Statement => db.prepare(sql)
     this.s = {
       header: p('SELECT * FROM vault_header WHERE id = 1'),
+      dataVersion: p('PRAGMA data_version').pluck(),
       insertHeader: p(
         `INSERT INTO vault_header (id, vault_id, created_at, kdf_alg, kdf_ops, kdf_mem, kdf_salt, wrapped_key)
          VALUES (1, @vault_id, @created_at, @kdf_alg, @kdf_ops, @kdf_mem, @kdf_salt, @wrapped_key)`,
@@ -165,6 +168,13 @@ export class VaultStore {
     }
     return r.blob === null || r.last === null ? null : { blob: r.blob, last: r.last }
   }
+  /**
+   * Changes whenever the entries may have changed: a write through this store, or a commit by
+   * another connection (SQLite's data_version, which ignores this connection's own writes).
+   */
+  entriesStamp(): string {
+    return `${this.s.dataVersion.get() as number}/${this.entryWrites}`
+  }
   allClear(): EntryRow[] {
     return this.s.allClear.all() as EntryRow[]
   }
@@ -184,6 +194,7 @@ export class VaultStore {
       secret_ct: Uint8Array | null
     },
   ): void {
+    this.entryWrites++
     this.s.insertEntry.run(row)
   }
   updateEntry(row: {
@@ -195,15 +206,19 @@ export class VaultStore {
     rotation_policy_days: number | null
     meta_ct: Uint8Array
   }): void {
+    this.entryWrites++
     this.s.updateEntry.run(row)
   }
   updateKey(id: string, keyCt: Uint8Array, secretCt: Uint8Array | null): void {
+    this.entryWrites++
     this.s.updateKey.run(keyCt, secretCt, id)
   }
   deleteEntry(id: string): boolean {
+    this.entryWrites++
     return this.s.deleteEntry.run(id).changes > 0
   }
   recordCheck(id: string, status: ValidationStatus, at: number): boolean {
+    this.entryWrites++
     return this.s.check.run(status, at, id).changes > 0
   }
 

@@ -15,6 +15,8 @@ import {
   type AccountPolicy,
   type KeyFacts,
 } from '../providers'
+import { nextTurn } from './next-turn'
+import { RecordReadAhead } from './read-ahead'
 import { boundText, decodeMetaText, encodeMeta, type BoundClear, type EntryMeta } from './codec'
 import {
   BulkOpener,
@@ -273,12 +275,17 @@ export class Vault {
   private closed = false
   private unwrapQueue: Promise<unknown> = Promise.resolve()
 
+  /** The sealed records, read while the vault waits locked for its password. */
+  private readonly readAhead: RecordReadAhead
+
   private constructor(
     readonly path: string,
     private readonly store: VaultStore,
     private readonly header0: HeaderRow,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.readAhead = new RecordReadAhead(store, header0.vault_id, UNLOCK_CHUNK)
+  }
 
   /** Create a new vault file at `path`, protected by `password`; returns it unlocked. */
   static async create(
@@ -348,7 +355,10 @@ export class Vault {
       if (!header) throw new NotAVaultError(path)
       // A locked vault is about to be unlocked: start the KDF worker now, not at the prompt.
       prewarmKdf()
-      return new Vault(path, store, header, options.now ?? Date.now)
+      const vault = new Vault(path, store, header, options.now ?? Date.now)
+      // ...and read what the unlock will decrypt (ciphertext only) while the user types.
+      vault.readAhead.start()
+      return vault
     } catch (error) {
       db.close()
       if (error instanceof VaultError) throw error
@@ -392,7 +402,11 @@ export class Vault {
     this.peers = new Map()
     this.broken = []
     if (wasUnlocked) {
-      prewarmKdf()
+      // A vault locked but still open will be unlocked again: get ready as at open.
+      if (!this.closed) {
+        prewarmKdf()
+        this.readAhead.start()
+      }
       this.emit('locked')
     }
   }
@@ -767,8 +781,9 @@ export class Vault {
   /** Lock and close the file. */
   close(): void {
     if (this.closed) return
-    this.lock()
     this.closed = true
+    this.lock()
+    this.readAhead.stop()
     this.listeners.clear()
     this.store.db.close()
   }
@@ -852,12 +867,12 @@ export class Vault {
       for (let next = pending.next(); !next.done; next = pending.next()) {
         next.value.haystack ??= haystackOf(next.value.summary)
         if (++done === 20_000) {
-          setImmediate(step).unref()
+          nextTurn(step)
           return
         }
       }
     }
-    setImmediate(step).unref()
+    nextTurn(step)
   }
 
   private loadCache(): void {
@@ -869,11 +884,7 @@ export class Vault {
       this.peers = new Map()
       // The entry id follows "keywarden/v1\0<vault id>\0" in the associated data (ASCII).
       const idOffset = associatedText(this.vaultId, '', '').length - 1
-      let after = 0
-      for (;;) {
-        const chunk = this.store.unlockChunk(this.vaultId, after, UNLOCK_CHUNK)
-        if (!chunk) break
-        after = chunk.last
+      for (const chunk of this.readAhead.drain()) {
         opener.openRecords(chunk.blob, idOffset, (id, text, extra) => {
           // The associated data holds the clear columns: an edit of them fails here too.
           const meta = text === null ? null : decodeMetaText(text)

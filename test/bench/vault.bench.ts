@@ -282,8 +282,8 @@ interface ChildResult {
   rssMb: number
 }
 
-function child(path: string, baseline = false): ChildResult {
-  const args = ['--import', 'tsx', CHILD, path, PASSWORD, ...(baseline ? ['--baseline'] : [])]
+function child(path: string, mode?: '--baseline' | '--at-once'): ChildResult {
+  const args = ['--import', 'tsx', CHILD, path, PASSWORD, ...(mode ? [mode] : [])]
   return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as ChildResult
 }
 
@@ -423,6 +423,18 @@ async function atSize(report: Report, dir: string, n: number): Promise<void> {
         pass: fresh.ms < 1000,
       }),
     )
+    // The same with the password given the moment the vault opens: nothing is read ahead.
+    const atOnce = child(path, '--at-once')
+    report(
+      row({
+        suite: 'vault',
+        name: '  the same, password at once (no read-ahead)',
+        value: atOnce.ms,
+        unit: 'ms',
+        baselineName: 'after 300 ms at the prompt',
+        baselineValue: fresh.ms,
+      }),
+    )
   }
 
   // Unlock with the KDF at its default parameters.
@@ -443,7 +455,7 @@ async function atSize(report: Report, dir: string, n: number): Promise<void> {
   w.close()
 
   if (big && fresh) {
-    const bare = child(path, true)
+    const bare = child(path, '--baseline')
     report(
       row({
         suite: 'vault',
