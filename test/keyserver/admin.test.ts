@@ -239,6 +239,36 @@ describe('every style refuses the keys of every other style', () => {
   })
 })
 
+describe('a key validated a moment ago (its digest remembered) follows every change at once', () => {
+  async function verdictOf(style: ServerStyle, credential: string): Promise<string> {
+    const [key, secret] = credential.split(':') as [string, string | undefined]
+    const req = validationRequest(style, { key, secret })
+    const res = await call(fx, `/${style}${req.path}`, req.headers)
+    return interpretValidationResponse(style, res.status, res.text)
+  }
+
+  it.each(SERVER_STYLES.map((s) => [s]))('%s: revoked, then the server reset', async (style) => {
+    const key = await fx.issue({ style, owner: `memo-${style}` })
+    const other = await fx.issue({ style, owner: `memo-${style}` })
+    for (let i = 0; i < 3; i++) expect(await verdictOf(style, key.credential)).toBe('valid')
+    expect(await verdictOf(style, other.credential)).toBe('valid')
+    expect((await fx.admin('POST', `/admin/v1/keys/${key.id}/revoke`)).status).toBe(200)
+    expect(await verdictOf(style, key.credential)).not.toBe('valid')
+    expect(await verdictOf(style, other.credential)).toBe('valid')
+    expect((await fx.admin('POST', '/admin/v1/reset')).status).toBe(200)
+    expect(await verdictOf(style, other.credential)).toBe('invalid')
+  })
+
+  it('userplane: the old key dies the moment it is rotated in its slot', async () => {
+    const key = await fx.issue({ style: 'userplane', owner: 'memo-rotate' })
+    expect(await verdictOf('userplane', key.credential)).toBe('valid')
+    const rotated = await fx.admin('POST', `/admin/v1/keys/${key.id}/rotate`, {})
+    expect(rotated.status).toBe(200)
+    expect(await verdictOf('userplane', key.credential)).toBe('invalid')
+    expect(await verdictOf('userplane', rotated.body.credential)).toBe('valid')
+  })
+})
+
 describe('storage and persistence', () => {
   it('keeps keys, users, projects, policy, settings, counters and the log across a restart', async () => {
     await fx.admin('PUT', '/admin/v1/policy/persist', {
