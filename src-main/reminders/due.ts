@@ -104,21 +104,29 @@ export function dueForEntry(
   return out
 }
 
+/** Every reminder due at `now`, in the entries' order. Revoked and disabled keys give none. */
+export function collectDue(
+  entries: readonly EntryClearMeta[],
+  settings: ReminderSettings,
+  now: number,
+): DueReminder[] {
+  const out: DueReminder[] = []
+  for (const entry of entries) for (const r of dueForEntry(entry, settings, now)) out.push(r)
+  return out
+}
+
+/** Most urgent deadline first; ties in plain code-unit order of the ids (ASCII; localeCompare is far slower). */
+export function byUrgency(a: DueReminder, b: DueReminder): number {
+  return a.deadline - b.deadline || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0)
+}
+
 /** Every reminder due at `now`, most urgent deadline first. Revoked and disabled keys give none. */
 export function computeDue(
   entries: readonly EntryClearMeta[],
   settings: ReminderSettings,
   now: number,
 ): DueReminder[] {
-  return (
-    entries
-      .flatMap((entry) => dueForEntry(entry, settings, now))
-      // Plain code-unit order for ties: localeCompare is far slower and ids are ASCII.
-      .sort(
-        (a, b) =>
-          a.deadline - b.deadline || (a.entryId < b.entryId ? -1 : a.entryId > b.entryId ? 1 : 0),
-      )
-  )
+  return collectDue(entries, settings, now).sort(byUrgency)
 }
 
 /** The next moment after `now` at which something becomes due (for scheduling a precise check). */

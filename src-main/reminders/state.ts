@@ -20,49 +20,51 @@ export function refKey(ref: ReminderRef): string {
 }
 
 /**
- * The rows indexed once per check (a lookup per reminder, not a scan: a check over a large vault
- * stays linear). Also remembers, per entry, the expiry thresholds already notified.
+ * The rows indexed once per check, grouped by entry (an entry has a handful): a lookup per
+ * reminder, not a scan, and no key strings to build, so a check over a large vault stays linear
+ * and light on garbage. Also answers which expiry thresholds (and expiry) an entry was told of.
  */
 export class StateIndex {
-  private readonly byKey = new Map<string, ReminderStateRow>()
-  private readonly notifiedExpiryByEntry = new Map<string, ReminderStateRow[]>()
+  private readonly byEntry = new Map<string, ReminderStateRow[]>()
 
   constructor(rows: readonly ReminderStateRow[]) {
     for (const row of rows) {
-      this.byKey.set(refKey(row as ReminderRef), row)
-      // "Expired" (threshold 0) is the nearest of them all: after it, no "expires within" follows.
-      if ((row.kind === 'expires-soon' || row.kind === 'expired') && row.notifiedAt !== null) {
-        const list = this.notifiedExpiryByEntry.get(row.entryId)
-        if (list) list.push(row)
-        else this.notifiedExpiryByEntry.set(row.entryId, [row])
-      }
+      const list = this.byEntry.get(row.entryId)
+      if (list) list.push(row)
+      else this.byEntry.set(row.entryId, [row])
     }
   }
 
   /** Where a due reminder stands at `now`. */
   status(r: DueReminder, now: number): ReminderStatus {
-    const row = this.byKey.get(refKey(r))
-    if (!current(row, r)) return this.superseded(r) ? 'notified' : 'new'
+    const rows = this.byEntry.get(r.entryId)
+    if (!rows) return 'new'
+    let row: ReminderStateRow | undefined
+    for (const candidate of rows)
+      if (candidate.kind === r.kind && candidate.threshold === r.threshold) row = candidate
+    if (!current(row, r)) return superseded(r, rows) ? 'notified' : 'new'
     if (row.dismissed) return 'dismissed'
     if (row.snoozedUntil !== null && now < row.snoozedUntil) return 'snoozed'
     if (row.snoozedUntil !== null) return 'new' // the snooze is over: it is news again
     return 'notified'
   }
+}
 
-  /**
-   * Once "expires within 7 days" was said, "within 14 days" must never follow, even after the
-   * clock is set back: a nearer threshold notified after this one's moment stands for it. The
-   * same holds for "expired" followed by a clock set back before the expiry.
-   */
-  private superseded(r: DueReminder): boolean {
-    if (r.kind !== 'expires-soon') return false
-    const rows = this.notifiedExpiryByEntry.get(r.entryId)
-    return (
-      rows?.some(
-        (row) => row.threshold < r.threshold && (row.notifiedAt ?? -Infinity) >= r.dueAt,
-      ) ?? false
-    )
-  }
+/**
+ * Once "expires within 7 days" was said, "within 14 days" must never follow, even after the
+ * clock is set back: a nearer threshold notified after this one's moment stands for it. The same
+ * holds for "expired" (threshold 0, the nearest of all) followed by a clock set back before the
+ * expiry.
+ */
+function superseded(r: DueReminder, rows: readonly ReminderStateRow[]): boolean {
+  if (r.kind !== 'expires-soon') return false
+  return rows.some(
+    (row) =>
+      (row.kind === 'expires-soon' || row.kind === 'expired') &&
+      row.threshold < r.threshold &&
+      row.notifiedAt !== null &&
+      row.notifiedAt >= r.dueAt,
+  )
 }
 
 function indexOf(rows: readonly ReminderStateRow[] | StateIndex): StateIndex {

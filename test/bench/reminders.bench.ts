@@ -1,13 +1,16 @@
 /**
  * Reminders benchmark: one scheduler check (what runs at start-up, hourly and on resume) over a
- * locked vault of 1k, 10k and 100k entries, next to the bare read of the clear metadata it
- * needs (the baseline, same run), plus the .ics export of the whole vault.
+ * locked vault of 1k, 10k and 100k entries (steady, and just after opening), next to the bare
+ * SQLite read of the clear metadata it needs (the baseline, same run), plus the .ics export of
+ * the whole vault.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildIcs, defaultReminderSettings, ReminderScheduler } from '../../src-main/reminders'
+import { openDatabase } from '../../src-main/db/sqlite'
 import { Vault, type EntryInput } from '../../src-main/vault'
+import { VAULT_MIGRATIONS } from '../../src-main/vault/migrations'
 import { row, type BenchRow } from './report'
 
 // The first check's rows go through Vault.putReminderStates: one transaction (one fsync) for
@@ -51,7 +54,8 @@ export async function run(report: (r: BenchRow) => void): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'kw-bench-rem-'))
     try {
       const now = Date.now()
-      const vault = await Vault.create(join(dir, 'v.kwdb'), 'bench password', {
+      const path = join(dir, 'v.kwdb')
+      let vault = await Vault.create(path, 'bench password', {
         kdf: { opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 },
       })
       for (let i = 0; i < size; i += BATCH)
@@ -60,19 +64,34 @@ export async function run(report: (r: BenchRow) => void): Promise<void> {
         )
       vault.lock()
       const runs = size >= 100_000 ? 3 : 7
-      const baseline = time(() => vault.clearMetadata(), runs)
+      // The bare read of what a check needs, straight from SQLite (the vault keeps its own answer
+      // between calls while the file is unchanged, so it cannot serve as the baseline).
+      const raw = openDatabase(path, { migrations: VAULT_MIGRATIONS })
+      const readAll = raw.prepare(
+        'SELECT id, style, status, created_at, updated_at, expires_at, last_rotated_at, rotation_policy_days, last_check_status, last_check_at FROM entries',
+      )
+      const baseline = time(() => readAll.all(), runs)
+      raw.close()
       // The first check notifies (writes one row per due reminder); later checks only read.
       const scheduler = new ReminderScheduler({ store: vault, now: () => now })
       const first = time(() => scheduler.check(), 1)
       const steady = time(() => scheduler.check(), runs)
       const due = vault.reminderState().length
+      // As at start-up: a vault just opened reads the file for its first check.
+      const opened: number[] = []
+      for (let i = 0; i < runs; i++) {
+        vault.close()
+        vault = Vault.open(path)
+        const fresh = new ReminderScheduler({ store: vault, now: () => now })
+        opened.push(time(() => fresh.check(), 1))
+      }
       report(
         row({
           suite: 'reminders',
-          name: `check, ${size} entries (${due} rows), steady`,
+          name: `check, ${size} entries (${due} rows), steady (file unchanged)`,
           value: steady,
           unit: 'ms',
-          baselineName: 'clearMetadata()',
+          baselineName: 'SQLite read of the clear rows',
           baselineValue: baseline,
           target: '< 1000 ms',
           pass: steady < 1000,
@@ -81,10 +100,22 @@ export async function run(report: (r: BenchRow) => void): Promise<void> {
       report(
         row({
           suite: 'reminders',
+          name: `check, ${size} entries, just after opening (reads the file)`,
+          value: median(opened),
+          unit: 'ms',
+          baselineName: 'SQLite read of the clear rows',
+          baselineValue: baseline,
+          target: '< 1000 ms',
+          pass: median(opened) < 1000,
+        }),
+      )
+      report(
+        row({
+          suite: 'reminders',
           name: `first check, ${size} entries, notifies all`,
           value: first,
           unit: 'ms',
-          baselineName: 'clearMetadata()',
+          baselineName: 'SQLite read of the clear rows',
           baselineValue: baseline,
         }),
       )
@@ -97,7 +128,7 @@ export async function run(report: (r: BenchRow) => void): Promise<void> {
           name: `.ics export, ${size} entries`,
           value: ics,
           unit: 'ms',
-          baselineName: 'clearMetadata()',
+          baselineName: 'SQLite read of the clear rows',
           baselineValue: baseline,
         }),
       )
