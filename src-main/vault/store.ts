@@ -46,6 +46,8 @@ export class VaultStore {
   private readonly s: Record<string, Statement>
   /** Writes to the entries table by this connection (see entriesStamp). */
   private entryWrites = 0
+  /** Writes to the reminder_state table by this connection (see remindersStamp). */
+  private reminderWrites = 0
 
   constructor(readonly db: Db) {
     const p = (sql: string): Statement => db.prepare(sql)
@@ -175,6 +177,10 @@ export class VaultStore {
   entriesStamp(): string {
     return `${this.s.dataVersion.get() as number}/${this.entryWrites}`
   }
+  /** The same for the reminder rows (which an entry's removal also deletes). */
+  remindersStamp(): string {
+    return `${this.entriesStamp()}/${this.reminderWrites}`
+  }
   allClear(): EntryRow[] {
     return this.s.allClear.all() as EntryRow[]
   }
@@ -266,6 +272,7 @@ export class VaultStore {
     }))
   }
   putReminder(r: ReminderStateRow): void {
+    this.reminderWrites++
     this.s.putReminder.run(
       r.entryId,
       r.kind,
@@ -276,6 +283,7 @@ export class VaultStore {
     )
   }
   clearReminders(id: string): void {
+    this.reminderWrites++
     this.s.clearReminders.run(id)
   }
 
