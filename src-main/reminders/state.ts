@@ -101,16 +101,6 @@ export function activeReminders(
   })
 }
 
-/** Reminders to notify now: due and never notified for this occurrence, or whose snooze ended. */
-export function pendingNotifications(
-  due: readonly DueReminder[],
-  rows: readonly ReminderStateRow[] | StateIndex,
-  now: number,
-): DueReminder[] {
-  const book = indexOf(rows)
-  return due.filter((r) => book.status(r, now) === 'new')
-}
-
 /** Rows recording that `fired` were notified at `now`. */
 export function markNotified(fired: readonly DueReminder[], now: number): ReminderStateRow[] {
   return fired.map((r) => ({ ...refOf(r), notifiedAt: now, snoozedUntil: null, dismissed: false }))

@@ -32,7 +32,7 @@ export class RecordReadAhead {
     this.stamp = store.entriesStamp()
   }
 
-  /** Whether every record is read ahead and nothing has changed since (a test's window in). */
+  /** Whether every record is read ahead and nothing has changed since (for tests and diagnostics). */
   get isComplete(): boolean {
     return this.complete && this.store.entriesStamp() === this.stamp
   }

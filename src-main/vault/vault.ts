@@ -804,6 +804,8 @@ export class Vault {
     this.closed = true
     this.lock()
     this.readAhead.stop()
+    this.clearMemo = null
+    this.reminderMemo = null
     this.listeners.clear()
     this.store.db.close()
   }
