@@ -68,13 +68,16 @@ export function dueForEntry(
     if (now >= expiry.at) {
       r = make(entry, 'expired', 0, expiry.at, expiry.at, fact)
     } else {
-      // The nearest threshold already crossed. Thresholds that fall before the key was issued are
-      // skipped: whoever created a 7-day key knows it expires within 7 days.
+      // The band the key is in now: the nearest threshold already crossed, even when that moment
+      // fell before the key was issued. A key added, imported or rotated 3 days before its expiry
+      // is in the 7-day band at once (skipping such thresholds left it silent until the last
+      // day). The moment stays fixed at (expiry − threshold), never clamped to the issue date:
+      // a fixed moment is what lets the bookkeeping survive a clock set back (state.ts), and the
+      // vault clears the rows whenever the expiry or the key changes, so no older row counts.
       let crossed: number | undefined
       for (const days of settings.thresholdsDays) {
         const at = expiry.at - days * DAY_MS
-        if (now >= at && at > entry.lastRotatedAt && (crossed === undefined || days < crossed))
-          crossed = days
+        if (now >= at && (crossed === undefined || days < crossed)) crossed = days
       }
       if (crossed !== undefined)
         r = make(entry, 'expires-soon', crossed, expiry.at - crossed * DAY_MS, expiry.at, fact)
@@ -144,10 +147,7 @@ export function nextDueMoment(
     const expiry = effectiveExpiry(entry, settings)
     if (expiry) {
       consider(expiry.at)
-      for (const days of settings.thresholdsDays) {
-        const at = expiry.at - days * DAY_MS
-        if (at > entry.lastRotatedAt) consider(at)
-      }
+      for (const days of settings.thresholdsDays) consider(expiry.at - days * DAY_MS)
     }
     consider(rotationDue(entry).at)
   }

@@ -107,6 +107,25 @@ function eventLines(
   return lines
 }
 
+/**
+ * The expiry alarms of a key, as the reminders see its bands: the band the key was issued into
+ * (a key issued 3 days before expiry is in the 7-day band at once, so its 7-day alarm stays even
+ * though that moment precedes the issue) and every nearer one. Farther bands were never the
+ * key's own: a calendar that fires missed alarms on import would otherwise say "30 days" and
+ * "14 days" about a key with 3 days left.
+ */
+export function alarmDays(
+  expiresAt: number,
+  issuedAt: number,
+  thresholdsDays: readonly number[],
+): number[] {
+  const ahead = thresholdsDays.filter((d) => expiresAt - d * DAY_MS > issuedAt)
+  const passed = thresholdsDays.filter((d) => expiresAt - d * DAY_MS <= issuedAt)
+  // A key issued already expired has no band left: its event itself says it expired.
+  if (passed.length === 0 || expiresAt <= issuedAt) return ahead
+  return [Math.min(...passed), ...ahead].sort((a, b) => b - a)
+}
+
 /** The whole calendar: one event per active entry's expiry and rotation due date. */
 export function buildIcs(entries: readonly EntryClearMeta[], options: IcsOptions): string {
   const lines = [
@@ -122,10 +141,7 @@ export function buildIcs(entries: readonly EntryClearMeta[], options: IcsOptions
     if (entry.status !== 'active') continue
     const expiry = effectiveExpiry(entry, options.settings)
     if (expiry) {
-      // Alarms only for thresholds that fall after the key was issued (as the reminders do).
-      const alarms = options.settings.thresholdsDays.filter(
-        (d) => expiry.at - d * DAY_MS > entry.lastRotatedAt,
-      )
+      const alarms = alarmDays(expiry.at, entry.lastRotatedAt, options.settings.thresholdsDays)
       lines.push(...eventLines(entry, 'expires', expiry.at, options, alarms))
     }
     const rotation = rotationDue(entry)

@@ -58,10 +58,23 @@ describe('what is due', () => {
     expect(kinds(e, e.expiresAt! - 2 * DAY, s)).toEqual(['soon-3'])
   })
 
-  it('skips thresholds that fall before the key was issued', () => {
+  it('puts a key issued inside a threshold in that band at once', () => {
+    // A 7-day Userplane key created now is in the 7-day band immediately.
     const e = entry({ style: 'userplane', expiresAt: T0 + 7 * DAY })
-    expect(kinds(e, T0)).toEqual([])
+    expect(kinds(e, T0)).toEqual(['soon-7'])
+    expect(dueForEntry(e, settings, T0)[0]).toMatchObject({ dueAt: T0, deadline: T0 + 7 * DAY })
     expect(kinds(e, T0 + 6 * DAY)).toEqual(['soon-1'])
+    // Added 3 days before its expiry: the 7-day band, its moment fixed at expiry − 7 days.
+    const near = entry({ expiresAt: T0 + 3 * DAY })
+    expect(dueForEntry(near, settings, T0)[0]).toMatchObject({
+      kind: 'expires-soon',
+      threshold: 7,
+      dueAt: T0 - 4 * DAY,
+    })
+    // Imported already expired: expired at once.
+    expect(kinds(entry({ expiresAt: T0 - DAY }), T0)).toEqual(['expired'])
+    // The next moment to look skips no threshold either.
+    expect(nextDueMoment([entry({ expiresAt: T0 + 20 * DAY })], settings, T0)).toBe(T0 + 6 * DAY)
   })
 
   it('rotation due after the entry policy, else the style default; never-expiring keys too', () => {

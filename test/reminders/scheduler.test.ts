@@ -105,10 +105,11 @@ describe('reminder scheduler', () => {
     addKey(1, 20)
     const { fired } = startScheduler()
     for (let h = 0; h < 14 * 24; h++) clock.advance(HOUR) // past the 7-day threshold (day 13)
-    expect(labels(fired)).toEqual(['soon-14', 'soon-7'])
+    // 20 days left at start: the key is in the 30-day band at once.
+    expect(labels(fired)).toEqual(['soon-30', 'soon-14', 'soon-7'])
     clock.setWall(clock.wall - 10 * DAY) // before the 14-day threshold again
     for (let h = 0; h < 20 * 24; h++) clock.advance(HOUR)
-    expect(labels(fired)).toEqual(['soon-14', 'soon-7', 'soon-1', 'expired'])
+    expect(labels(fired)).toEqual(['soon-30', 'soon-14', 'soon-7', 'soon-1', 'expired'])
   })
 
   it('never says a farther threshold after a nearer one, even with the clock set back', () => {
@@ -210,11 +211,17 @@ describe('reminder scheduler', () => {
     vault.rotate(a, { credential: { key: wptKey(11) }, rotatedAt: clock.now() })
     expect(vault.reminderState().filter((r) => r.entryId === a)).toEqual([])
     expect(counts.at(-1)).toBe(1)
-    // A new expiry 20 days out: the old reminder is gone and nothing is due until the 14-day
-    // threshold, six days from now.
+    // A new expiry 20 days out: the old 7-day reminder is gone, and the key, now in the 30-day
+    // band, says so once at once; the 14-day threshold follows six days from now.
     vault.update(b, { expiresAt: clock.now() + 20 * DAY })
-    expect(vault.reminderState().filter((r) => r.entryId === b)).toEqual([])
-    expect(counts.at(-1)).toBe(0)
+    expect(
+      vault
+        .reminderState()
+        .filter((r) => r.entryId === b)
+        .map((r) => `${r.kind}:${r.threshold}`),
+    ).toEqual(['expires-soon:30'])
+    expect(labels(fired).at(-1)).toBe('soon-30')
+    expect(counts.at(-1)).toBe(1)
     const before = fired.length
     for (let h = 0; h < 7 * 24; h++) clock.advance(HOUR)
     // The rotated key's 5-day policy counts from its rotation: due again on day 5.
