@@ -198,4 +198,36 @@ describe('keywarden reminders', () => {
     expect(locked.items).toHaveLength(3) // a valid check raises nothing
     expect(cli(['--check', liveId]).stderr).toMatch(/--check needs the vault password/)
   })
+
+  it('reminds at once of a key added 3 days before its expiry: list, JSON and calendar', () => {
+    // The whole path a new user takes, each step a real CLI process on its own vault file.
+    const own = join(folder.dir, 'near.kwdb')
+    const env = { ...ENV, NEAR_KEY: 'near-key-0123456789abcdef' }
+    const kw = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [BIN, ...args, '--vault', own], {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      })
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+    }
+    const pw = ['--password-env', 'KW_TEST_PASSWORD']
+    expect(kw(['init', ...pw, '--kdf-ops', '1', '--kdf-mem-mib', '8']).code).toBe(0)
+    const add = ['--style', 'generic', '--name', 'near', '--key-env', 'NEAR_KEY']
+    expect(kw(['add', ...pw, ...add, '--expires-in', '3d']).code).toBe(0)
+    const locked = kw(['reminders'])
+    expect(locked.code).toBe(0)
+    expect(locked.stdout.split('\n')[0]).toBe('1 key expires within 7 days — unlock to see which')
+    const named = kw(['reminders', ...pw])
+    expect(named.stdout).toMatch(/^1 key needs attention\n- “near” expires in (2|3) days/)
+    const json = JSON.parse(kw(['reminders', '--json']).stdout) as {
+      count: number
+      items: { kind: string; threshold: number }[]
+    }
+    expect(json).toMatchObject({ count: 1, items: [{ kind: 'expires-soon', threshold: 7 }] })
+    const file = join(folder.dir, 'near.ics')
+    expect(kw(['reminders', '--ics', file]).code).toBe(0)
+    const triggers = readFileSync(file, 'utf8').match(/TRIGGER:[^\r]*/g)
+    expect(triggers).toEqual(['TRIGGER:-P7D', 'TRIGGER:-P1D'])
+  })
 })
