@@ -93,13 +93,14 @@ export class PasswordSource {
 
   /** The current password. */
   async current(prompt = 'Master password: '): Promise<string> {
-    if (this.opts.passwordEnv !== undefined) return fromEnv(this.opts.passwordEnv)
+    if (this.opts.passwordEnv !== undefined)
+      return fromEnvOption('--password-env', this.opts.passwordEnv)
     return (await this.fromStdin()) ?? promptHidden(prompt)
   }
 
   /** A new password: from `envName`, the next stdin line, or prompted twice to confirm. */
   async fresh(envName: string | undefined, label = 'New master password'): Promise<string> {
-    if (envName !== undefined) return fromEnv(envName)
+    if (envName !== undefined) return fromEnvOption('--new-password-env', envName)
     const line = await this.fromStdin()
     if (line !== null) return line
     const first = await promptHidden(`${label}: `)
@@ -109,9 +110,22 @@ export class PasswordSource {
   }
 }
 
-function fromEnv(name: string): string {
+/** What an environment variable's name looks like (POSIX: letters, digits and _). */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
+
+/**
+ * The value of the environment variable an option names (`--key-env NAME`). Errors name the
+ * option, never the variable: a key pasted where its variable's name belongs would be printed.
+ */
+export function fromEnvOption(option: string, name: string): string {
+  if (!ENV_NAME.test(name))
+    throw new CliError(
+      `${option} takes the name of an environment variable (letters, digits and _), not the value itself.`,
+    )
   const value = process.env[name]
   if (value === undefined || value === '')
-    throw new CliError(`The environment variable ${name} is not set or is empty.`)
+    throw new CliError(
+      `${option} names an environment variable that is not set or is empty (it takes the variable's name, e.g. ${option} MY_VAR).`,
+    )
   return value
 }

@@ -7,6 +7,7 @@ import { registerVaultCommands } from './vault-commands'
 import { registerRemindersCommand } from './reminders-command'
 import { registerKeyserverCommand } from './keyserver-command'
 import { CliError } from './io'
+import { argumentValues, commanderMessage, redact } from './safe-errors'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -14,25 +15,44 @@ export function buildProgram(): Command {
     .description("A vault for developers' API keys")
     .exitOverride()
     .showHelpAfterError(false)
+    // Commander quotes option values in its errors; runCli prints its own wording instead.
+    // Set before the subcommands are added so that each of them inherits it.
+    .configureOutput({ outputError: () => undefined })
   registerVaultCommands(program)
   registerRemindersCommand(program)
   registerKeyserverCommand(program)
   return program
 }
 
-/** Run the CLI; resolves to the process exit code. Errors go to stderr, never with a secret. */
+/** Exit codes of commander's non-errors: help and version requested on purpose. */
+const COMMANDER_NON_ERRORS = new Set([
+  'commander.help',
+  'commander.helpDisplayed',
+  'commander.version',
+])
+
+/**
+ * Run the CLI; resolves to the process exit code. Errors go to stderr, never with a secret:
+ * every message is written not to quote a value, and any command-line value that still reaches
+ * one is replaced before printing.
+ */
 export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  const fail = (message: string, code: number): number => {
+    const safe = redact(message, argumentValues(argv.slice(2), program))
+    process.stderr.write(`keywarden: ${safe}\n`)
+    return code
+  }
   try {
-    await buildProgram().parseAsync(argv)
+    await program.parseAsync(argv)
     return 0
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode
-    if (error instanceof CliError) {
-      process.stderr.write(`keywarden: ${error.message}\n`)
-      return error.exitCode
+    if (error instanceof CommanderError) {
+      if (COMMANDER_NON_ERRORS.has(error.code)) return error.exitCode
+      return fail(commanderMessage(error, program), error.exitCode || 1)
     }
+    if (error instanceof CliError) return fail(error.message, error.exitCode)
     const message = error instanceof Error && 'code' in error ? error.message : 'unexpected error'
-    process.stderr.write(`keywarden: ${message}\n`)
-    return 1
+    return fail(message, 1)
   }
 }

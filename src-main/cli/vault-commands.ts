@@ -14,7 +14,7 @@ import {
   type EntryPatch,
   type EntrySummary,
 } from '../vault'
-import { CliError, PasswordSource, type PasswordOptions } from './io'
+import { CliError, PasswordSource, fromEnvOption, type PasswordOptions } from './io'
 
 interface VaultOptions extends PasswordOptions {
   vault?: string
@@ -142,15 +142,12 @@ function scopeFrom(flags: EntryFlags, base: KeyScope = {}): KeyScope | undefined
 function fromFlagOrEnv(
   value: string | undefined,
   env: string | undefined,
-  what: string,
+  what: 'key' | 'secret',
 ): string | undefined {
   if (value !== undefined && env !== undefined)
     throw new CliError(`Give the ${what} one way: --${what} or --${what}-env.`)
   if (env === undefined) return value
-  const v = process.env[env]
-  if (v === undefined || v === '')
-    throw new CliError(`The environment variable ${env} is not set or is empty.`)
-  return v
+  return fromEnvOption(`--${what}-env`, env)
 }
 
 function credentialFrom(flags: CredentialFlags): { key: string; secret?: string } {
@@ -195,11 +192,12 @@ function resolveEntry(vault: Vault, ref: string): EntrySummary {
   if (byId) return byId
   const named = all.filter((e) => e.name.toLowerCase() === ref.toLowerCase())
   if (named.length === 1) return named[0]
+  // The reference is not repeated: it may be a key typed where the entry's name belongs.
   if (named.length > 1)
-    throw new CliError(`${named.length} entries are named "${ref}"; use the id (keywarden list).`)
+    throw new CliError(`${named.length} entries have that name; use the id (keywarden list).`)
   const damaged = vault.damaged().find((d) => d.id === ref)
-  if (damaged) throw new CliError(`Entry ${ref} is damaged: ${damaged.reason}`)
-  throw new CliError(`No entry with id or name "${ref}".`)
+  if (damaged) throw new CliError(`That entry is damaged: ${damaged.reason}`)
+  throw new CliError('No entry has that id or name (keywarden list shows them).')
 }
 
 function formatTime(t: number | null): string {

@@ -188,7 +188,9 @@ describe('keywarden vault commands', () => {
     expect(noPassword.stderr).toMatch(/--password-stdin or --password-env/)
 
     const missing = await run(['get', 'no-such-entry', ...auth])
-    expect(missing.stderr).toBe('keywarden: No entry with id or name "no-such-entry".\n')
+    expect(missing.stderr).toBe(
+      'keywarden: No entry has that id or name (keywarden list shows them).\n',
+    )
 
     const badExpiry = await run([
       'add',
