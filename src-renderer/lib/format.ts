@@ -2,6 +2,7 @@
 import type { EntrySummary, ValidationStatus } from '../../src-main/ipc/contract'
 
 export const DAY_MS = 86_400_000
+const HOUR_MS = 3_600_000
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted'
 
@@ -11,20 +12,29 @@ export interface Badge {
 }
 
 /**
- * The expiry badge of a row: "expired", "expires in N hours" (under a day), "expires in N days"
- * or "never expires". Rounded like the reminders' sentences, so the two never disagree.
+ * The expiry badge of a row: "expired", "expires in less than an hour", "expires in N hours"
+ * (under a day), "expires in N days" or "never expires". Whole units left, never rounded up: a
+ * key with 2 days 5 hours left has 2 days, not 3 (rounding up tells the user there is more time).
  */
 export function expiryBadge(expiresAt: number | null, now: number, soonDays = 30): Badge {
   if (expiresAt === null) return { text: 'never expires', tone: 'muted' }
   const left = expiresAt - now
   if (left <= 0) return { text: 'expired', tone: 'bad' }
-  if (left < DAY_MS) {
-    const hours = Math.max(1, Math.round(left / 3_600_000))
-    return { text: `expires in ${hours} hour${hours === 1 ? '' : 's'}`, tone: 'bad' }
-  }
-  const days = Math.round(left / DAY_MS)
-  const text = `expires in ${days} day${days === 1 ? '' : 's'}`
+  const text = `expires ${timeLeft(left)}`
+  if (left < DAY_MS) return { text, tone: 'bad' }
+  const days = Math.floor(left / DAY_MS)
   return { text, tone: days <= 7 ? 'bad' : days <= soonDays ? 'warn' : 'ok' }
+}
+
+/** "in 2 days", "in 5 hours", "in less than an hour" for a positive time left, never rounded up. */
+export function timeLeft(ms: number): string {
+  if (ms < HOUR_MS) return 'in less than an hour'
+  if (ms < DAY_MS) {
+    const hours = Math.floor(ms / HOUR_MS)
+    return `in ${hours} hour${hours === 1 ? '' : 's'}`
+  }
+  const days = Math.floor(ms / DAY_MS)
+  return `in ${days} day${days === 1 ? '' : 's'}`
 }
 
 /** "3 min ago", "2 h ago", "5 days ago" (coarse on purpose: a list, not a log). */

@@ -6,6 +6,7 @@ import {
   passwordStrength,
   splitTags,
   timeAgo,
+  timeLeft,
   waitText,
 } from '../../src-renderer/lib/format'
 import { dateInputToMs } from '../../src-renderer/lib/styles'
@@ -18,8 +19,6 @@ describe('expiryBadge', () => {
     expect(expiryBadge(NOW, NOW)).toEqual({ text: 'expired', tone: 'bad' })
     expect(expiryBadge(NOW - 1, NOW).text).toBe('expired')
     expect(expiryBadge(NOW + 3_600_000, NOW)).toEqual({ text: 'expires in 1 hour', tone: 'bad' })
-    expect(expiryBadge(NOW + 60_000, NOW).text).toBe('expires in 1 hour')
-    expect(expiryBadge(NOW + 1.4 * DAY_MS, NOW).text).toBe('expires in 1 day')
     expect(expiryBadge(NOW + DAY_MS, NOW)).toEqual({ text: 'expires in 1 day', tone: 'bad' })
     expect(expiryBadge(NOW + 7 * DAY_MS, NOW).tone).toBe('bad')
     expect(expiryBadge(NOW + 20 * DAY_MS, NOW)).toEqual({
@@ -27,6 +26,28 @@ describe('expiryBadge', () => {
       tone: 'warn',
     })
     expect(expiryBadge(NOW + 90 * DAY_MS, NOW)).toEqual({ text: 'expires in 90 days', tone: 'ok' })
+  })
+
+  it('never rounds the time left up: whole days, then whole hours under a day', () => {
+    const HOUR = 3_600_000
+    expect(expiryBadge(NOW + 2 * DAY_MS + 5 * HOUR, NOW).text).toBe('expires in 2 days')
+    expect(expiryBadge(NOW + 2 * DAY_MS + 23 * HOUR, NOW).text).toBe('expires in 2 days')
+    expect(expiryBadge(NOW + 1.9 * DAY_MS, NOW).text).toBe('expires in 1 day')
+    expect(expiryBadge(NOW + DAY_MS - 1, NOW).text).toBe('expires in 23 hours')
+    expect(expiryBadge(NOW + 5 * HOUR + 59 * 60_000, NOW).text).toBe('expires in 5 hours')
+    expect(expiryBadge(NOW + HOUR - 1, NOW).text).toBe('expires in less than an hour')
+    expect(expiryBadge(NOW + 60_000, NOW).text).toBe('expires in less than an hour')
+    // 7 days and 20 hours left is still "7 days": the tone follows the same whole days.
+    expect(expiryBadge(NOW + 7 * DAY_MS + 20 * HOUR, NOW)).toEqual({
+      text: 'expires in 7 days',
+      tone: 'bad',
+    })
+  })
+
+  it('words the time left as the badge does', () => {
+    expect(timeLeft(30 * DAY_MS)).toBe('in 30 days')
+    expect(timeLeft(DAY_MS + 1)).toBe('in 1 day')
+    expect(timeLeft(2 * 3_600_000)).toBe('in 2 hours')
   })
 })
 
