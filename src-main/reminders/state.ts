@@ -45,7 +45,9 @@ export class StateIndex {
     if (!current(row, r)) return superseded(r, rows) ? 'notified' : 'new'
     if (row.dismissed) return 'dismissed'
     if (row.snoozedUntil !== null && now < row.snoozedUntil) return 'snoozed'
-    if (row.snoozedUntil !== null) return 'new' // the snooze is over: it is news again
+    // The snooze is over: it is news again, unless a nearer band was said meanwhile (the clock
+    // was set back into this band after "expired"); then it is shown but not announced again.
+    if (row.snoozedUntil !== null) return superseded(r, rows) ? 'notified' : 'new'
     return 'notified'
   }
 }
