@@ -129,9 +129,14 @@ export interface Settings {
 
 export interface RotateInput {
   id: string
-  /** The new credential from the provider. Omit for a key issued by the local key server: it rotates there. */
-  credential?: Credential
+  /**
+   * The new credential from the provider. Omit for a key issued by the local key server: it
+   * rotates there. For BlazeMeter the key id may be left out: regenerating keeps the id.
+   */
+  credential?: { key?: string; secret?: string }
   expiresAt?: number | null
+  /** The version the form was opened on (see entries.update). */
+  expectedVersion?: number
 }
 
 /** Sort orders of a page of entries; without one, the vault's own order (oldest first). */
@@ -166,7 +171,8 @@ export interface Calls {
   'app.info': { input: void; output: AppInfo }
   'vault.status': { input: void; output: VaultStatus }
   'vault.create': { input: { password: string }; output: VaultStatus }
-  'vault.unlock': { input: { password: string }; output: VaultStatus }
+  /** `acceptOlder`: open a vault older than this machine last saw (a restored backup). */
+  'vault.unlock': { input: { password: string; acceptOlder?: boolean }; output: VaultStatus }
   'vault.lock': { input: void; output: VaultStatus }
   'vault.changePassword': {
     input: { oldPassword: string; newPassword: string }
@@ -177,7 +183,11 @@ export interface Calls {
   'entries.page': { input: EntryPageInput; output: EntryPage }
   'entries.get': { input: { id: string }; output: EntryDetail }
   'entries.add': { input: { entry: EntryInput }; output: EntrySummary }
-  'entries.update': { input: { id: string; patch: EntryPatch }; output: EntrySummary }
+  /** `expectedVersion`: the version the form was opened on (a stale change is merged or refused). */
+  'entries.update': {
+    input: { id: string; patch: EntryPatch; expectedVersion?: number }
+    output: EntrySummary
+  }
   'entries.remove': { input: { id: string }; output: { removed: true } }
   'entries.reveal': { input: { id: string; field: SecretField }; output: { value: string } }
   'entries.copy': { input: { id: string; field: SecretField }; output: CopyResult }
@@ -229,6 +239,8 @@ export interface CallError {
   message: string
   /** For 'BACKOFF': how long to wait. */
   retryAfterMs?: number
+  /** For 'VAULT_OLDER': when this machine last saw the vault changed, and when the file was. */
+  details?: { lastSeenAt: number | null; foundAt: number | null }
 }
 
 export type CallResult<K extends CallName> =

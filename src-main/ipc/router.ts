@@ -10,7 +10,7 @@ import { ProviderRuleError } from '../providers'
 import { ReminderError } from '../reminders/errors'
 import type { AppServices } from '../services/app-services'
 import { AppError } from '../services/errors'
-import { VaultError } from '../vault/errors'
+import { VaultError, VaultOlderError } from '../vault/errors'
 import { CALL_NAMES, type CallError, type CallName, type CallResult, type Calls } from './contract'
 import { INPUT_SCHEMAS, describeIssues } from './schemas'
 
@@ -25,7 +25,7 @@ const HANDLERS: Handlers = {
   'app.info': (s) => s.info(),
   'vault.status': (s) => s.vaultStatus(),
   'vault.create': (s, i) => s.createVault(i.password),
-  'vault.unlock': (s, i) => s.unlock(i.password),
+  'vault.unlock': (s, i) => s.unlock(i.password, { acceptOlder: i.acceptOlder === true }),
   'vault.lock': (s) => s.lock('user'),
   'vault.changePassword': (s, i) => s.changePassword(i.oldPassword, i.newPassword),
   'entries.list': (s) => s.list(),
@@ -33,7 +33,7 @@ const HANDLERS: Handlers = {
   'entries.page': (s, i) => s.page(i),
   'entries.get': (s, i) => s.get(i.id),
   'entries.add': (s, i) => s.add(i.entry),
-  'entries.update': (s, i) => s.update(i.id, i.patch),
+  'entries.update': (s, i) => s.update(i.id, i.patch, i.expectedVersion),
   'entries.remove': (s, i) => s.remove(i.id),
   'entries.reveal': (s, i) => s.reveal(i.id, i.field),
   'entries.copy': (s, i) => s.copy(i.id, i.field),
@@ -99,6 +99,12 @@ function failure(error: CallError): CallResult<CallName> {
 
 /** Our typed errors keep code and message; anything else is INTERNAL with a generic sentence. */
 export function toCallError(error: unknown): CallError {
+  if (error instanceof VaultOlderError)
+    return {
+      code: error.code,
+      message: error.message,
+      details: { lastSeenAt: error.lastSeenAt, foundAt: error.foundAt },
+    }
   if (error instanceof VaultError || error instanceof AppError) {
     const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs
     return typeof retryAfterMs === 'number'

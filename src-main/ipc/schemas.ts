@@ -56,6 +56,14 @@ const credential = z.strictObject({
   key: z.string().min(1, 'The key is required.').max(MAX_KEY),
   secret: z.string().min(1).max(MAX_KEY).optional(),
 })
+/** As credential; a BlazeMeter rotation may leave out the key id to keep the current one. */
+const rotateCredential = z
+  .strictObject({
+    key: z.string().min(1, 'The key is required.').max(MAX_KEY).optional(),
+    secret: z.string().min(1).max(MAX_KEY).optional(),
+  })
+  .refine((c) => c.key !== undefined || c.secret !== undefined, 'The new key is required.')
+const version = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
 const scope = z.strictObject({
   account: shortText.optional(),
@@ -108,7 +116,7 @@ export const INPUT_SCHEMAS = {
       'The master password must have at least 8 characters.',
     ),
   }),
-  'vault.unlock': z.strictObject({ password }),
+  'vault.unlock': z.strictObject({ password, acceptOlder: z.boolean().optional() }),
   'vault.lock': none,
   'vault.changePassword': z.strictObject({
     oldPassword: password,
@@ -130,14 +138,15 @@ export const INPUT_SCHEMAS = {
   }),
   'entries.get': z.strictObject({ id }),
   'entries.add': z.strictObject({ entry: entryInput }),
-  'entries.update': z.strictObject({ id, patch: entryPatch }),
+  'entries.update': z.strictObject({ id, patch: entryPatch, expectedVersion: version.optional() }),
   'entries.remove': z.strictObject({ id }),
   'entries.reveal': z.strictObject({ id, field }),
   'entries.copy': z.strictObject({ id, field }),
   'entries.rotate': z.strictObject({
     id,
-    credential: credential.optional(),
+    credential: rotateCredential.optional(),
     expiresAt: time.nullable().optional(),
+    expectedVersion: version.optional(),
   }),
   'entries.history': z.strictObject({ id }),
   'entries.revealHistory': historyField,

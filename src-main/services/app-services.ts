@@ -28,7 +28,7 @@ import type {
 } from '../ipc/contract'
 import { STYLE_RULES, isServerStyle } from '../providers'
 import { Vault } from '../vault'
-import type { KdfParams } from '../vault/types'
+import type { Credential, KdfParams } from '../vault/types'
 import { EntryPager } from './entry-pages'
 import { AppError } from './errors'
 import { EventBus } from './events'
@@ -61,6 +61,9 @@ export function kdfFromEnv(env: NodeJS.ProcessEnv = process.env): KdfParams | un
   return env.KEYWARDEN_TEST_KDF === 'fast' ? FAST_TEST_KDF : undefined
 }
 
+/** How often an unlocked app looks for commits by other processes (the CLI). */
+const OTHER_PROCESS_POLL_MS = 1500
+
 export class AppServices {
   readonly events = new EventBus()
   readonly dataDir: string
@@ -71,6 +74,7 @@ export class AppServices {
   private readonly kdf: KdfParams | undefined
   private readonly clipboard: AppServicesOptions['clipboard']
   private vault: Vault | null = null
+  private otherProcessTimer: NodeJS.Timeout | null = null
   private unsubscribeVault: (() => void) | null = null
   private readonly keyserver: KeyServerControl
   readonly reminders: RemindersService
@@ -190,10 +194,12 @@ export class AppServices {
     return this.vaultStatus()
   }
 
-  async unlock(password: string): Promise<VaultStatus> {
+  /** Unlock; `acceptOlder` opens a vault older than this machine last saw (a restored backup). */
+  async unlock(password: string, options: { acceptOlder?: boolean } = {}): Promise<VaultStatus> {
     const vault = this.existing()
     if (vault.isUnlocked) return this.vaultStatus()
-    await vault.unlock(password)
+    await vault.unlock(password, options)
+    this.watchOtherProcesses()
     this.entriesChanged()
     this.events.emit('vault-unlocked', {})
     this.reminders.refresh()
@@ -245,8 +251,8 @@ export class AppServices {
     return this.unlocked().add(entry)
   }
 
-  update(id: string, patch: EntryPatch): EntrySummary {
-    return this.unlocked().update(id, patch)
+  update(id: string, patch: EntryPatch, expectedVersion?: number): EntrySummary {
+    return this.unlocked().update(id, patch, { expectedVersion })
   }
 
   remove(id: string): { removed: true } {
@@ -292,11 +298,16 @@ export class AppServices {
    */
   async rotate(input: RotateInput): Promise<EntrySummary> {
     const vault = this.unlocked()
+    const options = { expectedVersion: input.expectedVersion }
     if (input.credential)
-      return vault.rotate(input.id, {
-        credential: input.credential,
-        ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
-      })
+      return vault.rotate(
+        input.id,
+        {
+          credential: this.fullCredential(vault, input.id, input.credential),
+          ...(input.expiresAt !== undefined ? { expiresAt: input.expiresAt } : {}),
+        },
+        options,
+      )
     const entry = vault.get(input.id)
     if (entry.origin !== 'keyserver' || !entry.serverKeyId || !isServerStyle(entry.style))
       throw new AppError(
@@ -304,10 +315,50 @@ export class AppServices {
         'Give the new credential from the provider: only keys issued by the local key server rotate by themselves.',
       )
     const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style)
-    return vault.rotate(input.id, {
-      credential: issued.credential,
-      expiresAt: input.expiresAt !== undefined ? input.expiresAt : issued.expiresAt,
-    })
+    return vault.rotate(
+      input.id,
+      {
+        credential: issued.credential,
+        expiresAt: input.expiresAt !== undefined ? input.expiresAt : issued.expiresAt,
+      },
+      options,
+    )
+  }
+
+  /**
+   * The credential a rotation stores. BlazeMeter regenerates a secret for the same key id, so a
+   * form may send only the new secret: the id is taken from the entry, in main, never shown.
+   */
+  private fullCredential(
+    vault: Vault,
+    id: string,
+    given: { key?: string; secret?: string },
+  ): Credential {
+    if (given.key !== undefined)
+      return given.secret === undefined
+        ? { key: given.key }
+        : { key: given.key, secret: given.secret }
+    if (vault.get(id).style !== 'blazemeter' || given.secret === undefined)
+      throw new AppError('INVALID_INPUT', 'The new key is required.')
+    return { key: vault.reveal(id, 'key'), secret: given.secret }
+  }
+
+  /**
+   * While unlocked, look for commits by other processes (the CLI) every couple of seconds, so
+   * views refresh. A PRAGMA when nothing changed; unref'd, it never keeps the process alive.
+   */
+  private watchOtherProcesses(): void {
+    if (this.otherProcessTimer) return
+    this.otherProcessTimer = setInterval(() => {
+      const vault = this.vault
+      if (!vault?.isUnlocked) return
+      try {
+        vault.refresh()
+      } catch {
+        // A failed look is retried at the next tick; the vault reports damage at use.
+      }
+    }, OTHER_PROCESS_POLL_MS)
+    this.otherProcessTimer.unref()
   }
 
   async validate(id: string): Promise<{ status: ValidationStatus; at: number }> {
@@ -414,6 +465,7 @@ export class AppServices {
     if (this.closed) return
     this.closed = true
     this.reminders.stop()
+    if (this.otherProcessTimer) clearInterval(this.otherProcessTimer)
     this.lock('user')
     await this.keyserver.stop().catch(() => undefined)
     this.unsubscribeVault?.()

@@ -18,10 +18,22 @@ export interface BoundClear {
   rotationPolicyDays: number | null
 }
 
+/** A previous credential's mask, kept in the sealed document so listing history decrypts no key. */
+export interface HistoryMask {
+  seq: number
+  rotatedAt: number
+  keyMask: string
+}
+
 /** The descriptive (encrypted) fields of an entry. */
 export interface EntryMeta extends EntryDescription {
   keyMask: string
   bound: BoundClear
+  /**
+   * Masks of the previous credentials, newest first. Absent in documents written before it was
+   * kept (history then falls back to opening each old key to mask it).
+   */
+  history?: HistoryMask[]
 }
 
 const encoder = new TextEncoder()
@@ -110,7 +122,9 @@ export function decodeMetaText(text: string): EntryMeta | null {
   if (!isEntryStyle(b.style) || !isStr(b.status) || !STATUSES.includes(b.status)) return null
   if (!Number.isSafeInteger(b.createdAt) || !Number.isSafeInteger(b.lastRotatedAt)) return null
   if (!isIntOrNull(b.expiresAt) || !isIntOrNull(b.rotationPolicyDays)) return null
-  return {
+  const history = decodeHistory(o.history)
+  if (history === null) return null
+  const meta: EntryMeta = {
     name,
     environment,
     tags: tags as string[],
@@ -130,12 +144,31 @@ export function decodeMetaText(text: string): EntryMeta | null {
       rotationPolicyDays: b.rotationPolicyDays,
     },
   }
+  if (history !== undefined) meta.history = history
+  return meta
+}
+
+/** undefined when absent (older documents), null when malformed. */
+function decodeHistory(v: unknown): HistoryMask[] | null | undefined {
+  if (v === undefined) return undefined
+  if (!Array.isArray(v)) return null
+  const out: HistoryMask[] = []
+  for (const h of v as unknown[]) {
+    if (typeof h !== 'object' || h === null) return null
+    const { seq, rotatedAt, keyMask } = h as Record<string, unknown>
+    if (!Number.isSafeInteger(seq) || !Number.isSafeInteger(rotatedAt) || !isStr(keyMask))
+      return null
+    out.push({ seq: seq as number, rotatedAt: rotatedAt as number, keyMask })
+  }
+  return out
 }
 
 /**
  * The clear columns a blob vouches for, joined as the unlock query joins them in SQL; part of
- * the blob's associated data.
+ * the blob's associated data. The entry's version follows from version 1 on (version 0 marks a
+ * row sealed before versions existed).
  */
-export function boundText(b: BoundClear): string {
-  return `${b.style}|${b.status}|${b.createdAt}|${b.expiresAt ?? ''}|${b.lastRotatedAt}|${b.rotationPolicyDays ?? ''}`
+export function boundText(b: BoundClear, version: number): string {
+  const base = `${b.style}|${b.status}|${b.createdAt}|${b.expiresAt ?? ''}|${b.lastRotatedAt}|${b.rotationPolicyDays ?? ''}`
+  return version > 0 ? `${base}|${version}` : base
 }

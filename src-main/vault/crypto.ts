@@ -340,3 +340,8 @@ export class BulkOpener {
     this.heapView = null
   }
 }
+
+/** A 32-byte subkey of `key` for one purpose (BLAKE2b keyed with the key over the purpose). */
+export function deriveSubkey(key: Uint8Array, purpose: string): Uint8Array {
+  return lib().crypto_generichash(KEY_BYTES, encoder.encode(`keywarden/${purpose}`), key)
+}

@@ -13,6 +13,9 @@ export type VaultErrorCode =
   | 'ENTRY_NOT_FOUND'
   | 'RULE_VIOLATION'
   | 'INVALID_INPUT'
+  | 'CHANGED_ELSEWHERE'
+  | 'VAULT_OLDER'
+  | 'VAULT_DAMAGED'
 
 /** Base class of every error the vault throws on purpose. */
 export class VaultError extends Error {
@@ -95,5 +98,47 @@ export class RuleViolationError extends VaultError {
 export class InvalidInputError extends VaultError {
   constructor(message: string) {
     super('INVALID_INPUT', message)
+  }
+}
+
+/** A write made from a stale view that cannot be merged: the entry changed elsewhere. */
+export class ChangedElsewhereError extends VaultError {
+  constructor(
+    readonly entryId: string,
+    readonly fields: readonly string[],
+  ) {
+    super(
+      'CHANGED_ELSEWHERE',
+      `This key was changed elsewhere; it has been reloaded. Check it and save again.${fields.length > 0 ? ` (changed there too: ${fields.join(', ')})` : ''}`,
+    )
+  }
+}
+
+function day(at: number | null): string {
+  return at === null
+    ? 'an unknown date'
+    : new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+}
+
+/**
+ * The vault file is older than the newest state of it this machine has seen: an older copy was
+ * put back. Legitimate after restoring a backup, so the caller may go on when the user accepts.
+ */
+export class VaultOlderError extends VaultError {
+  constructor(
+    readonly lastSeenAt: number | null,
+    readonly foundAt: number | null,
+  ) {
+    super(
+      'VAULT_OLDER',
+      `This vault file is older than the one last opened on this computer: this file was last changed ${day(foundAt)}, but this computer has seen it changed ${day(lastSeenAt)}. If you restored a backup, open it anyway (--accept-older); otherwise an old copy may have been put back.`,
+    )
+  }
+}
+
+/** The vault header is damaged (e.g. KDF parameters out of bounds): not a wrong password. */
+export class VaultDamagedError extends VaultError {
+  constructor(why: string) {
+    super('VAULT_DAMAGED', `The vault file is damaged: ${why}`)
   }
 }

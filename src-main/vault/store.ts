@@ -16,7 +16,19 @@ export interface HeaderRow {
   wrapped_key: Uint8Array
   failed_attempts: number
   last_failure_at: number | null
+  /** Entry commits so far (integrity.ts); 0 before the first MAC'd commit. */
+  commit_counter: number
+  commit_at: number | null
+  /** "id version" lines of every entry, as of the last commit (integrity.ts). */
+  manifest: Uint8Array | null
+  integrity_mac: Uint8Array | null
 }
+
+/** The integrity columns of the header, written together by every entry commit. */
+export type IntegrityRow = Pick<
+  HeaderRow,
+  'commit_counter' | 'commit_at' | 'manifest' | 'integrity_mac'
+>
 
 export interface EntryRow {
   id: string
@@ -27,6 +39,8 @@ export interface EntryRow {
   expires_at: number | null
   last_rotated_at: number
   rotation_policy_days: number | null
+  /** Counts the entry's writes; bound into its ciphertexts' associated data (0: written before versions). */
+  version: number
   last_check_status: ValidationStatus | null
   last_check_at: number | null
 }
@@ -39,7 +53,14 @@ export interface HistoryRow {
 }
 
 const CLEAR_COLUMNS =
-  'id, style, status, created_at, updated_at, expires_at, last_rotated_at, rotation_policy_days, last_check_status, last_check_at'
+  'id, style, status, created_at, updated_at, expires_at, last_rotated_at, rotation_policy_days, version, last_check_status, last_check_at'
+
+/** A whole entry row as written: clear columns and the three sealed fields. */
+export type SealedRow = Omit<EntryRow, 'last_check_status' | 'last_check_at'> & {
+  meta_ct: Uint8Array
+  key_ct: Uint8Array
+  secret_ct: Uint8Array | null
+}
 
 /** Prepared statements over one open vault database. */
 export class VaultStore {
@@ -76,33 +97,42 @@ export class VaultStore {
                25 + length(CAST(@vault AS BLOB)) + length(CAST(id AS BLOB))
                  + length(CAST(style AS BLOB)) + length(CAST(status AS BLOB)) + length(created_at)
                  + ifnull(length(expires_at), 0) + length(last_rotated_at)
-                 + ifnull(length(rotation_policy_days), 0),
+                 + ifnull(length(rotation_policy_days), 0)
+                 + CASE WHEN version > 0 THEN 1 + length(version) ELSE 0 END,
                length(meta_ct),
-               length(updated_at)
+               length(updated_at) + 1 + length(version)
                  + ifnull(2 + length(CAST(last_check_status AS BLOB)) + length(last_check_at), 0)))
              || 'keywarden/v1' || char(0) || @vault || char(0) || id || char(0) || 'meta' || char(0)
              || style || '|' || status || '|' || created_at || '|' || ifnull(expires_at, '')
              || '|' || last_rotated_at || '|' || ifnull(rotation_policy_days, '')
+             || CASE WHEN version > 0 THEN '|' || version ELSE '' END
              || meta_ct
-             || updated_at || ifnull('|' || last_check_status || '|' || last_check_at, '') AS rec
+             || updated_at || '|' || version || ifnull('|' || last_check_status || '|' || last_check_at, '') AS rec
            FROM entries WHERE rowid > @after ORDER BY rowid LIMIT @limit)`,
       ),
       allClear: p(`SELECT ${CLEAR_COLUMNS} FROM entries ORDER BY rowid`),
       clearById: p(`SELECT ${CLEAR_COLUMNS} FROM entries WHERE id = ?`),
+      sealedById: p(`SELECT ${CLEAR_COLUMNS}, meta_ct FROM entries WHERE id = ?`),
+      versions: p('SELECT id, version FROM entries'),
+      integrity: p(
+        `UPDATE vault_header SET commit_counter = @commit_counter, commit_at = @commit_at,
+           manifest = @manifest, integrity_mac = @integrity_mac WHERE id = 1`,
+      ),
       key: p('SELECT key_ct, secret_ct FROM entries WHERE id = ?'),
       hasEntry: p('SELECT 1 FROM entries WHERE id = ?').pluck(),
       insertEntry: p(
         `INSERT INTO entries (id, style, status, created_at, updated_at, expires_at, last_rotated_at,
-           rotation_policy_days, meta_ct, key_ct, secret_ct)
+           rotation_policy_days, version, meta_ct, key_ct, secret_ct)
          VALUES (@id, @style, @status, @created_at, @updated_at, @expires_at, @last_rotated_at,
-           @rotation_policy_days, @meta_ct, @key_ct, @secret_ct)`,
+           @rotation_policy_days, @version, @meta_ct, @key_ct, @secret_ct)`,
       ),
+      // Compare-and-set: the row is written only if it is still at the version the write read.
       updateEntry: p(
         `UPDATE entries SET status = @status, updated_at = @updated_at, expires_at = @expires_at,
            last_rotated_at = @last_rotated_at, rotation_policy_days = @rotation_policy_days,
-           meta_ct = @meta_ct WHERE id = @id`,
+           version = @version, meta_ct = @meta_ct, key_ct = @key_ct, secret_ct = @secret_ct
+         WHERE id = @id AND version = @previous_version`,
       ),
-      updateKey: p('UPDATE entries SET key_ct = ?, secret_ct = ? WHERE id = ?'),
       deleteEntry: p('DELETE FROM entries WHERE id = ?'),
       check: p('UPDATE entries SET last_check_status = ?, last_check_at = ? WHERE id = ?'),
       historyCounts: p('SELECT entry_id, count(*) AS n FROM entry_history GROUP BY entry_id'),
@@ -138,10 +168,23 @@ export class VaultStore {
     return this.db.transaction(fn)()
   }
 
+  /**
+   * Run `fn` in a transaction that takes the write lock first (BEGIN IMMEDIATE): what it reads
+   * cannot be changed by another process before it commits, so a check made inside holds.
+   */
+  writeTransaction<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate()
+  }
+
   header(): HeaderRow | undefined {
     return this.s.header.get() as HeaderRow | undefined
   }
-  insertHeader(row: Omit<HeaderRow, 'failed_attempts' | 'last_failure_at'>): void {
+  insertHeader(
+    row: Pick<
+      HeaderRow,
+      'vault_id' | 'created_at' | 'kdf_alg' | 'kdf_ops' | 'kdf_mem' | 'kdf_salt' | 'wrapped_key'
+    >,
+  ): void {
     this.s.insertHeader.run(row)
   }
   rewrap(
@@ -193,31 +236,25 @@ export class VaultStore {
   keyOf(id: string): { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined {
     return this.s.key.get(id) as { key_ct: Uint8Array; secret_ct: Uint8Array | null } | undefined
   }
-  insertEntry(
-    row: Omit<EntryRow, 'last_check_status' | 'last_check_at'> & {
-      meta_ct: Uint8Array
-      key_ct: Uint8Array
-      secret_ct: Uint8Array | null
-    },
-  ): void {
+  /** An entry's clear columns and sealed descriptive blob, as committed now. */
+  sealedById(id: string): (EntryRow & { meta_ct: Uint8Array }) | undefined {
+    return this.s.sealedById.get(id) as (EntryRow & { meta_ct: Uint8Array }) | undefined
+  }
+  /** Every entry's id and version (what a refresh compares with its cache). */
+  versions(): { id: string; version: number }[] {
+    return this.s.versions.all() as { id: string; version: number }[]
+  }
+  insertEntry(row: SealedRow): void {
     this.entryWrites++
     this.s.insertEntry.run(row)
   }
-  updateEntry(row: {
-    id: string
-    status: KeyStatus
-    updated_at: number
-    expires_at: number | null
-    last_rotated_at: number
-    rotation_policy_days: number | null
-    meta_ct: Uint8Array
-  }): void {
+  /** Write a new version of an entry; false when the row is no longer at `previousVersion`. */
+  updateEntry(row: Omit<SealedRow, 'style' | 'created_at'>, previousVersion: number): boolean {
     this.entryWrites++
-    this.s.updateEntry.run(row)
+    return this.s.updateEntry.run({ ...row, previous_version: previousVersion }).changes === 1
   }
-  updateKey(id: string, keyCt: Uint8Array, secretCt: Uint8Array | null): void {
-    this.entryWrites++
-    this.s.updateKey.run(keyCt, secretCt, id)
+  writeIntegrity(row: IntegrityRow): void {
+    this.s.integrity.run(row)
   }
   deleteEntry(id: string): boolean {
     this.entryWrites++

@@ -75,6 +75,11 @@ export interface EntryDescription {
 export interface EntrySummary extends EntryClearMeta, EntryDescription {
   /** How many previous credentials are kept in the history. */
   historyCount: number
+  /**
+   * How many times the entry was written. A form sends back the version it was opened on, so
+   * a change made elsewhere meanwhile is merged or refused, never overwritten.
+   */
+  version: number
 }
 
 /** One entry with a masked view of its key (never the key itself). */

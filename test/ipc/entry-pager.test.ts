@@ -24,6 +24,7 @@ function entry(i: number): EntrySummary {
     style: STYLES[i % STYLES.length]!,
     status: i % 10 === 0 ? 'revoked' : 'active',
     createdAt: NOW,
+    version: 1,
     updatedAt: NOW - ((i * 7919) % 100_000),
     expiresAt: i % 3 === 0 ? null : NOW + ((i % 90) - 10) * DAY_MS,
     lastRotatedAt: NOW,

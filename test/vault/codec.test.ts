@@ -94,14 +94,30 @@ describe('entry serialization', () => {
 
   it('joins the bound clear columns the way the unlock query does', () => {
     expect(
-      boundText({
-        style: 'userplane',
-        status: 'active',
-        createdAt: 5,
-        expiresAt: null,
-        lastRotatedAt: 6,
-        rotationPolicyDays: 30,
-      }),
+      boundText(
+        {
+          style: 'userplane',
+          status: 'active',
+          createdAt: 5,
+          expiresAt: null,
+          lastRotatedAt: 6,
+          rotationPolicyDays: 30,
+        },
+        0,
+      ),
     ).toBe('userplane|active|5||6|30')
+  })
+
+  it('appends the entry version from version 1 on (0: sealed before versions)', () => {
+    const b = {
+      style: 'generic' as const,
+      status: 'active' as const,
+      createdAt: 5,
+      expiresAt: 9,
+      lastRotatedAt: 6,
+      rotationPolicyDays: null,
+    }
+    expect(boundText(b, 7)).toBe('generic|active|5|9|6||7')
+    expect(boundText(b, 0)).toBe('generic|active|5|9|6|')
   })
 })

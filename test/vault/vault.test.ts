@@ -123,7 +123,11 @@ describe('vault round trips', () => {
     vault.lock()
     await vault.unlock(PASSWORD)
     // White-box: the cache is private; its search text starts empty and fills without a search.
-    const cache = (vault as unknown as { cache: Map<string, { haystack: string | null }> }).cache
+    const cache = (
+      vault as unknown as {
+        session: { cache: { entries: Map<string, { haystack: string | null }> } }
+      }
+    ).session.cache.entries
     const made = (): number => [...cache.values()].filter((c) => c.haystack !== null).length
     expect(made()).toBe(0)
     for (let turn = 0; turn < 4 && made() < cache.size; turn++)

@@ -1,8 +1,9 @@
 /** Every vault schema step, in order. Versions only go up; add a file per step. */
 import type { Migration } from '../../db/sqlite'
 import { m0001Initial } from './0001-initial'
+import { m0002VersionsIntegrity } from './0002-versions-integrity'
 
-export const VAULT_MIGRATIONS: readonly Migration[] = [m0001Initial]
+export const VAULT_MIGRATIONS: readonly Migration[] = [m0001Initial, m0002VersionsIntegrity]
 
 /** The newest schema this build understands. */
 export const VAULT_SCHEMA_VERSION = VAULT_MIGRATIONS.at(-1)?.version ?? 0
