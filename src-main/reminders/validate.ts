@@ -7,6 +7,7 @@
  * the query string, so the URL itself is secret).
  */
 import {
+  STYLE_RULES,
   interpretValidationResponse,
   isServerStyle,
   validationRequest,
@@ -19,7 +20,13 @@ import { ReminderError } from './errors'
 /** The subset of the vault "check now" uses. */
 export interface ValidationVault {
   readonly isUnlocked: boolean
-  get(id: string): { id: string; style: EntryStyle; scope: KeyScope; baseUrl: string | null }
+  get(id: string): {
+    id: string
+    style: EntryStyle
+    scope: KeyScope
+    baseUrl: string | null
+    origin?: string
+  }
   reveal(id: string, field: SecretField): string
   recordValidation(id: string, status: ValidationStatus, at: number): void
 }
@@ -31,7 +38,48 @@ export interface CheckOptions {
   fetch?: typeof fetch
   /** Called after a failed verdict is recorded, so a reminder is raised at once (the scheduler). */
   onFailure?: () => void
+  /**
+   * The bundled key server's address now (e.g. http://127.0.0.1:51234), starting it if needed.
+   * Absent where that server cannot be reached (the command line): its keys are then refused
+   * with a sentence that says where to check them.
+   */
+  bundledKeyServer?: () => Promise<string>
 }
+
+/**
+ * The host stored as the address of keys issued by the bundled key server. That server takes a
+ * free port at every start, so a stored port goes stale after a restart and every check said
+ * "unreachable"; a name stands for "the bundled key server, wherever it listens now", and the
+ * address is looked up when a check runs. A `.localhost` name means this computer (RFC 6761),
+ * so even an unresolved marker never sends a key off the machine.
+ */
+export const BUNDLED_KEYSERVER_HOST = 'keywarden-bundled.localhost'
+
+/** What is stored as the base URL of a key the bundled key server issued for a style. */
+export function bundledBaseUrl(style: EntryStyle): string {
+  return `http://${BUNDLED_KEYSERVER_HOST}${STYLE_RULES[style].serverPrefix}`
+}
+
+/**
+ * Whether an entry's key lives on the bundled key server: it carries the marker address, or it
+ * was issued there before the marker existed (origin 'keyserver' with a loopback http address,
+ * whose port is ignored). An address the user pointed elsewhere is left alone.
+ */
+export function isBundled(entry: { origin?: string; baseUrl: string | null }): boolean {
+  if (entry.baseUrl === null) return false
+  let url: URL
+  try {
+    url = new URL(entry.baseUrl)
+  } catch {
+    return false
+  }
+  if (url.hostname.toLowerCase() === BUNDLED_KEYSERVER_HOST) return true
+  return entry.origin === 'keyserver' && url.protocol === 'http:' && isLoopback(url.hostname)
+}
+
+/** Said when a key of the bundled key server is checked where that server cannot be reached. */
+export const BUNDLED_UNREACHABLE =
+  'This key was issued by the key server bundled with the Keywarden app; check it with "Check now" in the app, which starts that server when needed.'
 
 export interface CheckResult {
   entryId: string
@@ -142,8 +190,14 @@ export async function checkNow(
     )
   if (!entry.baseUrl)
     throw new ReminderError('NOT_CHECKABLE', 'This entry has no base URL to check the key against.')
-  // The address is checked before the key is revealed: a refused address never sees it.
-  const base = checkedBase(entry.baseUrl)
+  // The address is settled and checked before the key is revealed: a refused address never sees
+  // it. A key of the bundled key server goes to that server's address now, not a stored port.
+  let base: URL
+  if (isBundled(entry)) {
+    if (!options.bundledKeyServer) throw new ReminderError('NOT_CHECKABLE', BUNDLED_UNREACHABLE)
+    const root = (await options.bundledKeyServer()).replace(/\/+$/, '')
+    base = checkedBase(`${root}${STYLE_RULES[entry.style].serverPrefix}`)
+  } else base = checkedBase(entry.baseUrl)
   const credential = {
     key: vault.reveal(entryId, 'key'),
     ...(entry.style === 'blazemeter' ? { secret: vault.reveal(entryId, 'secret') } : {}),

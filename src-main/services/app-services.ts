@@ -101,6 +101,7 @@ export class AppServices {
       now: this.now,
       vault: () => this.openVault(),
       onDue: (snapshot) => this.events.emit('reminders-due', snapshot),
+      bundledKeyServer: () => this.keyserver.currentUrl(),
     })
   }
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import type { IssueKeyInput, KeyServerLogLine, KeyServerStatus, ServerStyle } from '../ipc/contract'
+import { BUNDLED_KEYSERVER_HOST } from '../reminders/validate'
 import { AppError } from './errors'
 
 /** The part of the key server's handle this module uses (src-main/keyserver). */
@@ -96,9 +97,23 @@ export class KeyServerControl {
     return this.handle ? this.handle.recentLog(limit).map(toLogLine) : []
   }
 
-  /** The base URL a key of this style is validated against: server URL + the style's prefix. */
+  /**
+   * The base URL stored with a key this server issued: the bundled server's name plus the style's
+   * prefix, never its current port (a free one at every start); a check looks the address up
+   * through `currentUrl` (see reminders/validate.ts).
+   */
   baseUrl(prefix: string): string {
-    return `${this.running().url.replace(/\/$/, '')}${prefix}`
+    return `http://${BUNDLED_KEYSERVER_HOST}${prefix}`
+  }
+
+  /**
+   * Where the server listens now, starting it if it is stopped. "Check now" on a key this server
+   * issued starts it, as issuing and rotating do: the key exists nowhere else, the server is
+   * in-process and local, and a user who asked for a check expects an answer, not a chore.
+   */
+  async currentUrl(): Promise<string> {
+    if (!this.handle) await this.start()
+    return this.running().url
   }
 
   /** Issue a key through the admin API (starting the server if needed). */

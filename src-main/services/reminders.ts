@@ -20,6 +20,8 @@ export interface RemindersServiceOptions {
   vault: () => Vault | null
   /** After every check and every change: the snapshot for the renderer and the tray. */
   onDue: (snapshot: RemindersSnapshot) => void
+  /** The bundled key server's address now, starting it if needed (for keys it issued). */
+  bundledKeyServer?: () => Promise<string>
 }
 
 /** Listener for reminders that just fell due (desktop: an OS notification). */
@@ -170,6 +172,7 @@ export class RemindersService {
     const result = await checkNow(vault, id, {
       now: this.options.now,
       onFailure: () => this.refresh(),
+      ...(this.options.bundledKeyServer ? { bundledKeyServer: this.options.bundledKeyServer } : {}),
     })
     return { status: result.status, at: result.at }
   }
