@@ -5,6 +5,7 @@
  * while the file is unchanged (the store's stamp): the scheduler reads them at every check, and
  * re-reading 100k rows each time was most of an hourly check.
  */
+import { BLAZEMETER_EXPIRY_CAPS } from '../providers'
 import { InvalidInputError, EntryNotFoundError } from './errors'
 import type { EntryRow, VaultStore } from './store'
 import type { EntryClearMeta, ReminderStateRow, ValidationStatus } from './types'
@@ -89,7 +90,17 @@ export class ClearIndex {
   }
 
   /** Store a clear JSON setting (settings are not secret: never put a key in one). */
-  setSetting(key: string, json: string): void {
+  setSetting(key: string, value: unknown): void {
+    if (typeof key !== 'string' || key.length === 0 || key.length > 100)
+      throw new InvalidInputError('A setting name is 1 to 100 characters.')
+    if (
+      key === 'historyLimit' &&
+      !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100)
+    )
+      throw new InvalidInputError('The history limit must be a whole number from 0 to 100.')
+    if (key === 'accountPolicy') checkAccountPolicy(value)
+    const json = JSON.stringify(value)
+    if (json === undefined) throw new InvalidInputError('A setting value must be JSON.')
     this.store.transaction(() => this.store.putSetting(key, json))
   }
 
@@ -112,4 +123,19 @@ function checkReminderRow(row: ReminderStateRow): void {
     (row.snoozedUntil === null || Number.isSafeInteger(row.snoozedUntil)) &&
     typeof row.dismissed === 'boolean'
   if (!ok) throw new InvalidInputError('The reminder state row is malformed.')
+}
+
+function checkAccountPolicy(value: unknown): void {
+  const caps = Object.keys(BLAZEMETER_EXPIRY_CAPS)
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.entries(value).every(
+      ([k, v]) => k === 'blazemeterExpiryCap' && (v === undefined || caps.includes(v as string)),
+    )
+  if (!ok)
+    throw new InvalidInputError(
+      `The account policy takes blazemeterExpiryCap, one of: ${caps.join(', ')}.`,
+    )
 }

@@ -2,7 +2,13 @@
  * Checks of what callers hand the vault (IPC and CLI input arrives as `unknown` in practice).
  * Each problem is an InvalidInputError naming the field, never echoing its value.
  */
-import { isEntryStyle, type KeyScope, type KeyStatus } from '../providers'
+import {
+  isEntryStyle,
+  splitCombinedCredential,
+  type EntryStyle,
+  type KeyScope,
+  type KeyStatus,
+} from '../providers'
 import { InvalidInputError } from './errors'
 import type { Credential, EntryInput, EntryOrigin, EntryPatch } from './types'
 
@@ -25,15 +31,34 @@ function time(value: unknown, field: string): number {
   return value as number
 }
 
-/** Check a credential's types (its provider format is a rule, checked by the providers). */
-export function checkCredential(value: unknown): Credential {
+/** A BlazeMeter key id followed by a colon: the combined form, recognisable without a style. */
+const BLAZEMETER_COMBINED = /^[0-9a-f]{24}:/
+
+/**
+ * Check a credential's types (its provider format is a rule, checked by the providers), and
+ * take BlazeMeter's combined `id:secret` apart. With the style known, a BlazeMeter key is
+ * split at its first colon; without it (a caller that has only the credential), only a key
+ * starting with a 24-hex id and a colon is, since no other style's key looks like that.
+ */
+export function checkCredential(value: unknown, style?: EntryStyle): Credential {
   if (typeof value !== 'object' || value === null)
     throw new InvalidInputError('The credential is missing.')
   const { key, secret } = value as Record<string, unknown>
   if (typeof key !== 'string') throw new InvalidInputError('The key must be text.')
   if (secret !== undefined && typeof secret !== 'string')
     throw new InvalidInputError('The key secret must be text.')
-  return secret === undefined || secret === '' ? { key } : { key, secret }
+  const hasSecret = secret !== undefined && secret !== ''
+  const combined =
+    key.includes(':') &&
+    (style === 'blazemeter' || (style === undefined && !hasSecret && BLAZEMETER_COMBINED.test(key)))
+  if (combined) {
+    if (hasSecret)
+      throw new InvalidInputError(
+        'Give the BlazeMeter key secret once: after the colon in the key, or as the secret.',
+      )
+    return splitCombinedCredential({ key })
+  }
+  return hasSecret ? { key, secret } : { key }
 }
 
 function checkTags(value: unknown): string[] {
@@ -134,7 +159,7 @@ export function checkInput(input: unknown, now: number): CheckedInput {
   return {
     style: o.style,
     name: text(o.name, 'name', MAX_TEXT, true),
-    credential: checkCredential(o.credential),
+    credential: checkCredential(o.credential, o.style),
     scope: o.scope === undefined ? {} : checkScope(o.scope),
     environment: o.environment === undefined ? '' : text(o.environment, 'environment', MAX_TEXT),
     tags: o.tags === undefined ? [] : checkTags(o.tags),

@@ -11,9 +11,10 @@
  *   record with it.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { looksLikeSqlite } from './file-check'
 import { DatabaseFromNewerVersionError, ForeignDatabaseError, openDatabase } from '../db/sqlite'
-import { BLAZEMETER_EXPIRY_CAPS, type AccountPolicy } from '../providers'
+import type { AccountPolicy } from '../providers'
 import { ClearIndex } from './clear-index'
 import { cryptoReady, deriveSubkey, kdfParamsProblem, newVaultKey, wipe } from './crypto'
 import { EntryCache, haystackOf } from './entry-cache'
@@ -26,16 +27,9 @@ import {
   NewerVersionError,
   NotAVaultError,
   VaultError,
-  VaultOlderError,
 } from './errors'
-import {
-  INTEGRITY_DAMAGED_REASON,
-  INTEGRITY_RECORD_ID,
-  compareWithManifest,
-  nextIntegrity,
-  readIntegrity,
-  type Manifest,
-} from './integrity'
+import { INTEGRITY_RECORD_ID } from './integrity'
+import { IntegritySession } from './integrity-session'
 import { prewarmKdf } from './kdf'
 import { LastSeenRecord, defaultLastSeenFile } from './last-seen'
 import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
@@ -65,28 +59,11 @@ export type VaultChangeListener = (event: { kind: VaultChangeKind }) => void
 
 const DEFAULT_HISTORY_LIMIT = 5
 const UNLOCK_CHUNK = 4096
-const SQLITE_MAGIC = 'SQLite format 3\0'
 
 export interface VaultOpenOptions {
   now?: () => number
   /** Where this machine records the newest state of each vault it opened (last-seen.ts). */
   lastSeenFile?: string
-}
-
-function looksLikeSqlite(path: string): boolean {
-  try {
-    if (statSync(path).size < 512) return false
-    const fd = openSync(path, 'r')
-    try {
-      const head = Buffer.alloc(16)
-      readSync(fd, head, 0, 16, 0)
-      return head.toString('latin1') === SQLITE_MAGIC
-    } finally {
-      closeSync(fd)
-    }
-  } catch {
-    return false
-  }
 }
 
 /** What exists only while unlocked; dropped (and the keys zeroed) at lock. */
@@ -95,11 +72,7 @@ interface Unlocked {
   macKey: Uint8Array
   cache: EntryCache
   writer: EntryWriter
-  /** The integrity manifest and counter as of the last commit this process knows of. */
-  manifest: Manifest
-  counter: number
-  /** The store stamp the manifest matches (another process's commit changes it). */
-  manifestStamp: string
+  integrity: IntegritySession
 }
 
 export class Vault {
@@ -153,8 +126,8 @@ export class Vault {
         now,
         options.lastSeenFile ?? defaultLastSeenFile(),
       )
-      vault.startSession(vaultKey, new EntryCache(store, vaultId, vaultKey))
-      vault.commitIntegrity(new Map())
+      const session = vault.startSession(vaultKey, new EntryCache(store, vaultId, vaultKey))
+      session.integrity.check(session.cache, false)
       return vault
     } catch (error) {
       db.close()
@@ -229,8 +202,7 @@ export class Vault {
     try {
       cache.load(this.readAhead.drain(), this.store.historyCounts())
       this.lockQuietly()
-      this.startSession(vaultKey, cache)
-      this.checkIntegrity(options.acceptOlder === true)
+      this.startSession(vaultKey, cache).integrity.check(cache, options.acceptOlder === true)
     } catch (error) {
       if (this.session?.key === vaultKey) this.lockQuietly()
       else wipe(vaultKey)
@@ -440,17 +412,7 @@ export class Vault {
   /** Store a clear JSON setting. Settings are not secret: never put a key in one. */
   setSetting(key: string, value: unknown): void {
     this.assertOpen()
-    if (typeof key !== 'string' || key.length === 0 || key.length > 100)
-      throw new InvalidInputError('A setting name is 1 to 100 characters.')
-    if (
-      key === 'historyLimit' &&
-      !(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100)
-    )
-      throw new InvalidInputError('The history limit must be a whole number from 0 to 100.')
-    if (key === 'accountPolicy') checkAccountPolicy(value)
-    const json = JSON.stringify(value)
-    if (json === undefined) throw new InvalidInputError('A setting value must be JSON.')
-    this.clear.setSetting(key, json)
+    this.clear.setSetting(key, value)
   }
 
   /** Subscribe to committed changes; returns the unsubscribe function. */
@@ -499,15 +461,13 @@ export class Vault {
     return s.cache.broken.has(id) && id !== INTEGRITY_RECORD_ID
   }
 
-  private startSession(key: Uint8Array, cache: EntryCache): void {
+  private startSession(key: Uint8Array, cache: EntryCache): Unlocked {
     const macKey = deriveSubkey(key, 'integrity/v1')
     const session: Unlocked = {
       key,
       macKey,
       cache,
-      manifest: new Map(),
-      counter: 0,
-      manifestStamp: '',
+      integrity: new IntegritySession(this.store, this.vaultId, macKey, this.lastSeen, this.now),
       writer: new EntryWriter({
         vaultId: this.vaultId,
         store: this.store,
@@ -519,6 +479,7 @@ export class Vault {
       }),
     }
     this.session = session
+    return session
   }
 
   /** Zero the keys and drop the caches; returns whether the vault was unlocked. */
@@ -529,43 +490,6 @@ export class Vault {
     wipe(s.macKey)
     this.session = null
     return true
-  }
-
-  /**
-   * At unlock: check the integrity record's MAC, refuse a file older than this machine last saw,
-   * and name every entry that is not as the last commit left it.
-   */
-  private checkIntegrity(acceptOlder: boolean): void {
-    const s = this.session as Unlocked
-    const header = this.store.header() as HeaderRow
-    const seen = this.lastSeen.get(this.vaultId)
-    const read = readIntegrity(header, s.macKey)
-    if (read.state === 'absent') {
-      // A vault from before integrity records. If this machine saw it with one, it was put back.
-      if (seen && seen.counter > 0 && !acceptOlder) throw new VaultOlderError(seen.at, null)
-      this.commitIntegrity(new Map(this.store.versions().map((r) => [r.id, r.version])))
-      return
-    }
-    if (read.state === 'damaged') {
-      s.cache.broken.set(INTEGRITY_RECORD_ID, INTEGRITY_DAMAGED_REASON)
-      s.manifest = new Map(this.store.versions().map((r) => [r.id, r.version]))
-      s.counter = header.commit_counter
-      s.manifestStamp = this.store.entriesStamp()
-      return
-    }
-    if (seen && read.counter < seen.counter && !acceptOlder)
-      throw new VaultOlderError(seen.at, read.at)
-    s.manifest = read.manifest
-    s.counter = read.counter
-    s.manifestStamp = this.store.entriesStamp()
-    const rows = new Map(this.store.versions().map((r) => [r.id, r.version]))
-    for (const problem of compareWithManifest(read.manifest, rows))
-      s.cache.markBroken(problem.id, problem.reason)
-    this.lastSeen.record(
-      this.vaultId,
-      { counter: read.counter, at: read.at },
-      { replace: acceptOlder },
-    )
   }
 
   /**
@@ -580,42 +504,17 @@ export class Vault {
     let otherCommitted = false
     this.store.writeTransaction(() => {
       otherCommitted = s.cache.sync()
-      this.syncManifest(s)
+      s.integrity.syncFromFile()
       result = fn(s.writer, s)
-      const manifest = new Map(s.manifest)
-      for (const p of result.put) manifest.set(p.row.id, p.row.version)
-      for (const id of result.removed) manifest.delete(id)
-      this.commitIntegrity(manifest)
+      const put = result.put.map((p) => ({ id: p.row.id, version: p.row.version }))
+      s.integrity.commitChanges(put, result.removed, s.cache)
     })
     const out = result.put.map((p) => s.cache.put(p.row, p.meta, p.historyCount))
     for (const id of result.removed) s.cache.delete(id)
     s.cache.markSynced()
-    s.manifestStamp = this.store.entriesStamp()
+    s.integrity.markSynced()
     if (out.length > 0 || result.removed.length > 0 || otherCommitted) this.emit('entries')
     return out
-  }
-
-  /** Take the manifest and counter another process committed, if any. */
-  private syncManifest(s: Unlocked): void {
-    if (s.manifestStamp === this.store.entriesStamp()) return
-    const read = readIntegrity(this.store.header() as HeaderRow, s.macKey)
-    if (read.state === 'ok') {
-      s.manifest = read.manifest
-      s.counter = read.counter
-    }
-  }
-
-  /** Write the next integrity record (inside a write transaction, or alone at create/migrate). */
-  private commitIntegrity(manifest: Manifest): void {
-    const s = this.session as Unlocked
-    const header = this.store.header() as HeaderRow
-    const at = Math.max(this.now(), header.commit_at ?? 0)
-    const row = nextIntegrity(s.macKey, this.vaultId, header.commit_counter, at, manifest)
-    this.store.transaction(() => this.store.writeIntegrity(row))
-    s.manifest = manifest
-    s.counter = row.commit_counter
-    s.cache.broken.delete(INTEGRITY_RECORD_ID)
-    this.lastSeen.record(this.vaultId, { counter: row.commit_counter, at })
   }
 
   private emit(kind: VaultChangeKind): void {
@@ -673,19 +572,4 @@ function fieldOf(
     return row.secret_ct
   }
   throw new InvalidInputError('The field must be "key" or "secret".')
-}
-
-function checkAccountPolicy(value: unknown): void {
-  const caps = Object.keys(BLAZEMETER_EXPIRY_CAPS)
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.entries(value).every(
-      ([k, v]) => k === 'blazemeterExpiryCap' && (v === undefined || caps.includes(v as string)),
-    )
-  if (!ok)
-    throw new InvalidInputError(
-      `The account policy takes blazemeterExpiryCap, one of: ${caps.join(', ')}.`,
-    )
 }

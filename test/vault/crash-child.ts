@@ -26,7 +26,7 @@ for (let n = 0; ; n++) {
   const r = Math.random()
   if (mine.length < 3 || (r < 0.5 && mine.length < MAX_ENTRIES)) {
     const name = `c-${tag}`
-    const key = `key-${tag}`
+    const key = `crash-key-${tag}-0000`
     say(`TA ${name} ${key}`)
     const e = vault.add({ style: 'generic', name, credential: { key }, notes: 'n0' })
     mine.push(e.id)
@@ -39,7 +39,7 @@ for (let n = 0; ; n++) {
     say(`U ${id} ${notes}`)
   } else {
     const id = mine[Math.floor(Math.random() * mine.length)]
-    const key = `rot-${tag}`
+    const key = `rot-${tag}-000000000000`
     say(`TR ${id} ${key}`)
     vault.rotate(id, { credential: { key } })
     say(`R ${id} ${key}`)

@@ -1,0 +1,98 @@
+/**
+ * The integrity record as an unlocked vault keeps it: checked at unlock against the file and
+ * this machine's last-seen record, taken over from another process's commit, and written anew by
+ * every entry commit in the same transaction (integrity.ts has the record's format).
+ */
+import { VaultOlderError } from './errors'
+import type { EntryCache } from './entry-cache'
+import {
+  INTEGRITY_DAMAGED_REASON,
+  INTEGRITY_RECORD_ID,
+  compareWithManifest,
+  nextIntegrity,
+  readIntegrity,
+  type Manifest,
+} from './integrity'
+import type { LastSeenRecord } from './last-seen'
+import type { HeaderRow, VaultStore } from './store'
+
+export class IntegritySession {
+  /** The manifest as of the last commit this process knows of. */
+  private manifest: Manifest = new Map()
+  /** The store stamp the manifest matches (another process's commit changes it). */
+  private stamp = ''
+
+  constructor(
+    private readonly store: VaultStore,
+    private readonly vaultId: string,
+    private readonly macKey: Uint8Array,
+    private readonly lastSeen: LastSeenRecord,
+    private readonly now: () => number,
+  ) {}
+
+  /**
+   * At unlock: check the record's MAC, refuse a file older than this machine last saw (unless
+   * `acceptOlder`), and mark in `cache` every entry that is not as the last commit left it.
+   */
+  check(cache: EntryCache, acceptOlder: boolean): void {
+    const header = this.store.header() as HeaderRow
+    const seen = this.lastSeen.get(this.vaultId)
+    const read = readIntegrity(header, this.macKey)
+    const rows = (): Manifest => new Map(this.store.versions().map((r) => [r.id, r.version]))
+    if (read.state === 'absent') {
+      // A vault from before integrity records. If this machine saw it with one, it was put back.
+      if (seen && seen.counter > 0 && !acceptOlder) throw new VaultOlderError(seen.at, null)
+      this.commit(rows(), cache)
+      return
+    }
+    if (read.state === 'damaged') {
+      // Nothing can be named; the next commit writes a fresh record from the rows as they are.
+      cache.broken.set(INTEGRITY_RECORD_ID, INTEGRITY_DAMAGED_REASON)
+      this.manifest = rows()
+      this.stamp = this.store.entriesStamp()
+      return
+    }
+    if (seen && read.counter < seen.counter && !acceptOlder)
+      throw new VaultOlderError(seen.at, read.at)
+    this.manifest = read.manifest
+    this.stamp = this.store.entriesStamp()
+    for (const problem of compareWithManifest(read.manifest, rows()))
+      cache.markBroken(problem.id, problem.reason)
+    const state = { counter: read.counter, at: read.at }
+    this.lastSeen.record(this.vaultId, state, { replace: acceptOlder })
+  }
+
+  /** Inside a write transaction: take the manifest another process committed, if any. */
+  syncFromFile(): void {
+    if (this.stamp === this.store.entriesStamp()) return
+    const read = readIntegrity(this.store.header() as HeaderRow, this.macKey)
+    if (read.state === 'ok') this.manifest = read.manifest
+  }
+
+  /** Inside a write transaction: record the entries a write put and removed. */
+  commitChanges(
+    put: readonly { id: string; version: number }[],
+    removed: readonly string[],
+    cache: EntryCache,
+  ): void {
+    const manifest = new Map(this.manifest)
+    for (const p of put) manifest.set(p.id, p.version)
+    for (const id of removed) manifest.delete(id)
+    this.commit(manifest, cache)
+  }
+
+  /** After a commit: the manifest matches the file as this connection left it. */
+  markSynced(): void {
+    this.stamp = this.store.entriesStamp()
+  }
+
+  private commit(manifest: Manifest, cache: EntryCache): void {
+    const header = this.store.header() as HeaderRow
+    const at = Math.max(this.now(), header.commit_at ?? 0)
+    const row = nextIntegrity(this.macKey, this.vaultId, header.commit_counter, at, manifest)
+    this.store.transaction(() => this.store.writeIntegrity(row))
+    this.manifest = manifest
+    cache.broken.delete(INTEGRITY_RECORD_ID)
+    this.lastSeen.record(this.vaultId, { counter: row.commit_counter, at })
+  }
+}
