@@ -4,7 +4,14 @@
  * stderr come from typed errors whose text never contains a secret.
  */
 import { Command, Option } from 'commander'
-import { DAY_MS, ENTRY_STYLES, STYLE_RULES, type KeyScope } from '../providers'
+import {
+  DAY_MS,
+  ENTRY_STYLES,
+  STYLE_RULES,
+  credentialWarnings,
+  type EntryStyle,
+  type KeyScope,
+} from '../providers'
 import {
   DEFAULT_KDF,
   Vault,
@@ -18,6 +25,7 @@ import { CliError, PasswordSource, fromEnvOption, type PasswordOptions } from '.
 
 interface VaultOptions extends PasswordOptions {
   vault?: string
+  acceptOlder?: boolean
 }
 
 const HOUR_MS = 3_600_000
@@ -28,6 +36,10 @@ function vaultOptions(cmd: Command): Command {
     .option('--vault <path>', 'vault file (default: the per-user data folder)')
     .option('--password-stdin', 'read the password from standard input (one per line)')
     .option('--password-env <name>', 'read the password from this environment variable')
+    .option(
+      '--accept-older',
+      'open a vault older than the one last opened on this computer (after restoring a backup)',
+    )
 }
 
 /** Flags describing an entry, shared by add and update. */
@@ -53,7 +65,10 @@ function entryOptions(cmd: Command): Command {
 /** Flags giving key material (an env variable keeps it out of the process list). */
 function credentialOptions(cmd: Command): Command {
   return cmd
-    .option('--key <key>', 'the API key (or key id); visible in the process list, prefer --key-env')
+    .option(
+      '--key <key>',
+      'the API key (BlazeMeter: id:secret, or the id with --secret); visible in the process list, prefer --key-env',
+    )
     .option('--key-env <name>', 'read the key from this environment variable')
     .option('--secret <secret>', 'the key secret (BlazeMeter)')
     .option('--secret-env <name>', 'read the key secret from this environment variable')
@@ -157,6 +172,12 @@ function credentialFrom(flags: CredentialFlags): { key: string; secret?: string 
   return secret === undefined ? { key } : { key, secret }
 }
 
+/** Say on stderr, without refusing, when a key lacks its provider's usual shape. */
+function warnAboutShape(style: EntryStyle, credential: { key: string; secret?: string }): void {
+  for (const warning of credentialWarnings(style, credential))
+    process.stderr.write(`warning: ${warning}\n`)
+}
+
 /** Open the vault named by the flags (default location when none). */
 function openVault(opts: VaultOptions): Vault {
   return Vault.open(opts.vault ?? defaultVaultPath())
@@ -168,7 +189,7 @@ async function withVault<T>(opts: VaultOptions, fn: (vault: Vault) => T | Promis
     const passwords = new PasswordSource(opts)
     const vault = openVault(opts)
     try {
-      await vault.unlock(await passwords.current())
+      await vault.unlock(await passwords.current(), { acceptOlder: opts.acceptOlder === true })
       return await fn(vault)
     } finally {
       vault.close()
@@ -325,6 +346,7 @@ export function registerVaultCommands(program: Command): void {
           if (rotation !== undefined) input.rotationPolicyDays = rotation
           input.lastRotatedAt = now
           const e = vault.add(input)
+          warnAboutShape(opts.style, credential)
           if (opts.json) printJson(vault.get(e.id))
           else process.stdout.write(`Added ${e.id}\n`)
         })
@@ -422,6 +444,7 @@ export function registerVaultCommands(program: Command): void {
           rotatedAt: now,
           ...(expiresAt !== undefined ? { expiresAt } : {}),
         })
+        warnAboutShape(e.style, credential)
         process.stdout.write(`Rotated ${r.id}; ${r.historyCount} previous key(s) kept\n`)
       })
     })

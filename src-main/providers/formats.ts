@@ -67,10 +67,21 @@ export function generateBlazemeterSecret(random: RandomBytes): string {
   return randomHex(random, 72)
 }
 
+/** The shortest key the vault accepts: shorter strings are typos or placeholders ("hello"). */
+export const MIN_KEY_LENGTH = 16
+
+/** Said whenever a pasted key cannot be a key at all, whatever its provider. */
+export const NOT_A_KEY_MESSAGE = `A key is at least ${MIN_KEY_LENGTH} characters with no spaces or control characters.`
+
+/** Whitespace of any script, and control characters (C0, DEL, C1). */
+const SPACE_OR_CONTROL = /[\s\p{Cc}]/u
+
 /**
  * Check a credential a user pastes into the vault. Real providers' keys need not match our
- * issued shapes exactly, so only the documented facts are enforced: Userplane's `uspl_` prefix
- * and BlazeMeter's 24-hex id + 72-hex secret. Returns a message a user understands, or null.
+ * issued shapes exactly, so only what cannot be a key is refused (too short, spaces, control
+ * characters) plus the documented facts: Userplane's `uspl_` prefix and BlazeMeter's 24-hex
+ * id + 72-hex secret. A key without its provider's usual shape gets a warning instead
+ * (credentialWarnings). Returns a message a user understands, or null.
  */
 export function credentialProblem(
   style: EntryStyle,
@@ -79,7 +90,7 @@ export function credentialProblem(
   const key = credential.key
   if (key.length === 0) return 'The key is empty.'
   if (key.length > 4096) return 'The key is longer than 4096 characters.'
-  if (/\s/.test(key)) return 'The key contains spaces or line breaks; paste it without them.'
+  if (key.length < MIN_KEY_LENGTH || SPACE_OR_CONTROL.test(key)) return NOT_A_KEY_MESSAGE
   if (style === 'blazemeter') {
     if (!BLAZEMETER_ID_PATTERN.test(key))
       return 'A BlazeMeter key id is 24 lowercase hexadecimal characters.'
@@ -92,6 +103,49 @@ export function credentialProblem(
   if (style === 'userplane' && !key.startsWith('uspl_'))
     return 'A Userplane API key starts with "uspl_".'
   return null
+}
+
+/**
+ * The usual shapes of keys the real providers hand out (providers.md), for a warning only: a
+ * key that differs may still work, so it is kept. WebPageTest's hex is matched in either case,
+ * since the documented keys are shown upper- and lowercase.
+ */
+const USUAL_SHAPES: Partial<Record<EntryStyle, { pattern: RegExp; warning: string }>> = {
+  webpagetest: {
+    pattern: /^A\.[0-9a-fA-F]{32}$/,
+    warning: 'this does not look like a WebPageTest key (A. followed by 32 hex characters)',
+  },
+  similarweb: {
+    pattern: /^[0-9a-f]{32}$/,
+    warning: 'this does not look like a Similarweb key (32 lowercase hex characters)',
+  },
+}
+
+/**
+ * Warnings, not refusals, about a credential the vault accepts: the key lacks its provider's
+ * usual shape. Pure, so the CLI (printed to stderr as "warning: …") and the UI can both show
+ * them. Empty when the key looks right or the style has no known shape.
+ */
+export function credentialWarnings(
+  style: EntryStyle,
+  credential: { key: string; secret?: string },
+): string[] {
+  const usual = USUAL_SHAPES[style]
+  if (!usual || usual.pattern.test(credential.key)) return []
+  return [usual.warning]
+}
+
+/**
+ * BlazeMeter's combined `id:secret` (the form Taurus and the REST docs use, and HTTP Basic's
+ * user:password) as separate fields, split at the first colon. Anything else unchanged.
+ */
+export function splitCombinedCredential(credential: { key: string; secret?: string }): {
+  key: string
+  secret?: string
+} {
+  const colon = credential.key.indexOf(':')
+  if (colon < 0 || (credential.secret !== undefined && credential.secret !== '')) return credential
+  return { key: credential.key.slice(0, colon), secret: credential.key.slice(colon + 1) }
 }
 
 /** Mask a key for display: its first characters and the last 4 (providers.md, Userplane lists). */

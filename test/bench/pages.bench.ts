@@ -39,7 +39,7 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
       Array.from({ length: COUNT }, (_, i) => ({
         style: 'generic' as const,
         name: `service-${String((i * 7919) % COUNT).padStart(6, '0')}`,
-        credential: { key: `bench-key-${i}` },
+        credential: { key: `bench-api-key-${i}-0000` },
         environment: i % 2 ? 'production' : 'staging',
       })),
     )
@@ -62,7 +62,7 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
     // The first page of a new view filters and sorts all 100k once; later pages are slices.
     let n = 0
     const firstSorted = await timed(async () => {
-      await services.add({ style: 'generic', name: `bump-${n++}`, credential: { key: `b-${n}` } })
+      await services.add({ style: 'generic', name: `bump-${n++}`, credential: { key: `bump-api-key-${n}-0000` } })
       const t = performance.now()
       await call('entries.page', { offset: 0, limit: 100, sort: 'name' })
       return performance.now() - t

@@ -207,6 +207,52 @@ describe('keywarden vault commands', () => {
     expect(badExpiry.stderr).toMatch(/duration looks like 30d/)
   })
 
+  it('takes BlazeMeter id:secret in --key, warns about an odd-shaped key, refuses "hello"', async () => {
+    const combined = await run(
+      [
+        'add',
+        ...auth,
+        '--style',
+        'blazemeter',
+        '--name',
+        'combined',
+        '--key-env',
+        'BM_COMBINED',
+        '--expires-in',
+        '30d',
+      ],
+      { env: { BM_COMBINED: `${BM_ID}:${BM_SECRET}` } },
+    )
+    expect(combined).toMatchObject({ code: 0, stderr: '' })
+    expect((await run(['get', 'combined', ...auth, '--field', 'secret'])).stdout).toBe(
+      BM_SECRET + '\n',
+    )
+
+    const odd = await run(
+      ['add', ...auth, '--style', 'webpagetest', '--name', 'odd', '--key-env', 'ODD'],
+      { env: { ODD: 'wpt-key-from-an-old-wiki-page' } },
+    )
+    expect(odd.code).toBe(0)
+    expect(odd.stderr).toBe(
+      'warning: this does not look like a WebPageTest key (A. followed by 32 hex characters)\n',
+    )
+
+    const hello = await run([
+      'add',
+      ...auth,
+      '--style',
+      'similarweb',
+      '--name',
+      'hello',
+      '--key',
+      'hello',
+    ])
+    expect(hello).toMatchObject({
+      code: 1,
+      stderr: 'keywarden: A key is at least 16 characters with no spaces or control characters.\n',
+    })
+  })
+
   it('changes the master password from stdin lines or an environment variable', async () => {
     const p2 = join(tmp.dir, 'passwd.kwdb')
     const a = ['--vault', p2]

@@ -20,7 +20,7 @@ test('reminders: named while unlocked, a summary without names while locked', as
   await form.getByLabel('Issued on').fill(daysAgo(25))
   await form.getByRole('button', { name: 'Add key' }).click()
   await expect(page.getByRole('option', { name: 'secret-project-x' })).toBeVisible()
-  await addKey(page, { provider: 'Other service', name: 'calm-key', key: 'plain-key-123' })
+  await addKey(page, { provider: 'Other service', name: 'calm-key', key: 'plain-key-123-generic' })
 
   await openView(page, /Reminders/)
   const item = page.getByRole('listitem', { name: 'secret-project-x' })

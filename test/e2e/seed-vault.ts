@@ -18,7 +18,7 @@ vault.addMany(
   Array.from({ length: count }, (_, i) => ({
     style: 'generic' as const,
     name: `service-${String(i).padStart(6, '0')}`,
-    credential: { key: `seeded-key-${i}` },
+    credential: { key: `seeded-api-key-${i}` },
     environment: i % 2 ? 'production' : 'staging',
   })),
 )

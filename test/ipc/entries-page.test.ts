@@ -43,7 +43,7 @@ async function seed(): Promise<EntrySummary[]> {
           ...spec,
           credential:
             spec.style === 'generic'
-              ? { key: `generic-key-${added.length}` }
+              ? { key: `generic-api-key-${added.length}` }
               : credentialFor(spec.style),
         },
       }),
@@ -114,7 +114,7 @@ describe('entries.page', () => {
     const r0 = (await page({})).revision
     expect((await page({ sort: 'name' })).revision).toBe(r0)
     await ok('entries.add', {
-      entry: { style: 'generic', name: 'foxtrot', credential: { key: 'k-1' } },
+      entry: { style: 'generic', name: 'foxtrot', credential: { key: 'k-1-generic-api-key' } },
     })
     const afterAdd = await page({})
     expect(afterAdd.revision).not.toBe(r0)

@@ -91,7 +91,7 @@ describe('router: every call with valid input', () => {
   it('entries.validate says a generic key cannot be checked (a typed error, not INTERNAL)', async () => {
     await ok('vault.create', { password: PASSWORD })
     const { id } = await ok<{ id: string }>('entries.add', {
-      entry: { style: 'generic', name: 'other', credential: { key: 'abc' } },
+      entry: { style: 'generic', name: 'other', credential: { key: 'abc-generic-api-key' } },
     })
     expect((await fails('entries.validate', { id })).code).toBe('NOT_CHECKABLE')
   })

@@ -193,7 +193,7 @@ describe('check now when the provider cannot give a verdict', () => {
     const generic = vault.add({
       style: 'generic',
       name: 'other',
-      credential: { key: 'abc' },
+      credential: { key: 'abc-generic-api-key' },
       baseUrl: oddUrl,
     }).id
     await expect(checkNow(vault, generic)).rejects.toMatchObject({ code: 'NOT_CHECKABLE' })

@@ -37,7 +37,7 @@ beforeAll(async () => {
     Array.from({ length: COUNT }, (_, i) => ({
       style: 'generic' as const,
       name: `service-${String(i).padStart(6, '0')}`,
-      credential: { key: `seeded-key-${i}` },
+      credential: { key: `seeded-api-key-${i}` },
     })),
   )
   vault.close()
@@ -97,7 +97,7 @@ it('after a change, load() refetches only the visible pages and drops the stale 
   await vi.waitFor(() => expect(cachedPages()).toEqual([0, 3]))
   const before = store().pageRevision
   const detailRevision = store().revision
-  await services.add({ style: 'generic', name: 'zz-new', credential: { key: 'new-key-1' } })
+  await services.add({ style: 'generic', name: 'zz-new', credential: { key: 'new-generic-key-1' } })
   calls.length = 0
   await store().load()
   expect(pageCalls()).toBe(1)
@@ -119,7 +119,7 @@ it('a late page of an older revision does not overwrite a newer one', async () =
   const added = await services.add({
     style: 'generic',
     name: 'late',
-    credential: { key: 'k-late' },
+    credential: { key: 'k-late-generic-key' },
   })
   await store().load() // the newer revision, for pages 5
   const newer = store().pageRevision

@@ -62,7 +62,7 @@ describe('createHttpApi', () => {
     })
     expect((await api.entries.search({ query: 'ci' })).map((e) => e.id)).toEqual([added.id])
     const rule = await api.entries
-      .add({ entry: { style: 'userplane', name: 'u', credential: { key: 'nope' } } })
+      .add({ entry: { style: 'userplane', name: 'u', credential: { key: 'nope-not-a-userplane-key' } } })
       .catch((e: unknown) => e)
     expect(rule).toBeInstanceOf(KeywardenError)
     expect((rule as KeywardenError).message).toBe('A Userplane API key starts with "uspl_".')

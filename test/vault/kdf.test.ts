@@ -52,7 +52,7 @@ describe('Argon2id in a worker thread', () => {
   it('keeps the event loop turning during a default-parameter unlock, with the same key', async () => {
     const path = join(tmp.dir, 'default.kwdb')
     const created = await Vault.create(path, PASSWORD, { kdf: DEFAULT_KDF })
-    created.add({ style: 'generic', name: 'one', credential: { key: 'k-1-secret' } })
+    created.add({ style: 'generic', name: 'one', credential: { key: 'k-1-secret-generic' } })
     created.close()
     const vault = Vault.open(path)
     let ticks = 0

@@ -112,13 +112,13 @@ describe('provider rules on add, update and rotate', () => {
         vault.add({
           ...up(5, 30),
           scope: { account: 'someone else' },
-          credential: { key: 'sk_live_x' },
+          credential: { key: 'sk_live_not_a_userplane_key' },
         }),
       'credential-invalid',
       /starts with "uspl_"/,
     )
     await expectViolation(
-      () => vault.rotate(first.id, { credential: { key: 'nope' } }),
+      () => vault.rotate(first.id, { credential: { key: 'nope-not-a-userplane-key' } }),
       'credential-invalid',
       /uspl_/,
     )
@@ -158,7 +158,7 @@ describe('provider rules on add, update and rotate', () => {
         vault.add({
           style: 'generic',
           name: 'g',
-          credential: { key: 'k' },
+          credential: { key: 'generic-api-key-0001' },
           scope: { level: 'user' },
         }),
       'scope-invalid',
@@ -176,12 +176,12 @@ describe('provider rules on add, update and rotate', () => {
       expiresAt: days === null ? null : NOW + days * DAY_MS,
     })
     await expectViolation(
-      () => vault.add(bm({ key: 'XYZ', secret: BM_SECRET })),
+      () => vault.add(bm({ key: 'XYZ'.repeat(8), secret: BM_SECRET })),
       'credential-invalid',
       /24 lowercase hexadecimal/,
     )
     await expectViolation(
-      () => vault.add(bm({ key: BM_ID, secret: 'abc' })),
+      () => vault.add(bm({ key: BM_ID, secret: 'abc'.repeat(8) })),
       'credential-invalid',
       /72 lowercase hexadecimal/,
     )
@@ -211,16 +211,69 @@ describe('provider rules on add, update and rotate', () => {
         vault.add({
           style: 'generic',
           name: 'g',
-          credential: { key: 'k' },
+          credential: { key: 'generic-api-key-0001' },
           expiresAt: NOW - DAY_MS,
         }),
       'expiry-in-past',
       /after the date the key was issued/,
     )
     await expectViolation(
-      () => vault.add({ style: 'generic', name: 'g', credential: { key: 'k', secret: 's' } }),
+      () =>
+        vault.add({
+          style: 'generic',
+          name: 'g',
+          credential: { key: 'generic-api-key-0001', secret: 's' },
+        }),
       'credential-invalid',
       /single key/,
+    )
+    vault.close()
+  })
+
+  it('refuses what cannot be a key, for every style, with one clear sentence', async () => {
+    const { vault } = await newVault(tmp.dir, clock.now)
+    const notAKey = /^A key is at least 16 characters with no spaces or control characters\.$/
+    for (const [style, key] of [
+      ['webpagetest', 'hello'],
+      ['similarweb', 'short-key-15chr'],
+      ['generic', 'sixteen chars ok'],
+      ['generic', 'a-key-with-a-tab\tinside'],
+      ['generic', 'a-key-with-a-newline\n'],
+      ['generic', 'a-key-with-a-nul\u0000inside'],
+      ['wellows', 'no-break\u00a0space-in-the-key'],
+    ] as const)
+      await expectViolation(
+        () => vault.add({ style, name: 'k', credential: { key } }),
+        'credential-invalid',
+        notAKey,
+      )
+    const ok = vault.add({ style: 'generic', name: 'k', credential: { key: 'sixteen-chars-ok' } })
+    await expectViolation(
+      () => vault.rotate(ok.id, { credential: { key: 'hello' } }),
+      'credential-invalid',
+      notAKey,
+    )
+    vault.close()
+  })
+
+  it('BlazeMeter takes the combined id:secret on add and rotate', async () => {
+    const { vault } = await newVault(tmp.dir, clock.now)
+    const e = vault.add({
+      style: 'blazemeter',
+      name: 'bm',
+      credential: { key: `${BM_ID}:${BM_SECRET}` },
+      expiresAt: NOW + 30 * DAY_MS,
+    })
+    expect(vault.reveal(e.id, 'key')).toBe(BM_ID)
+    expect(vault.reveal(e.id, 'secret')).toBe(BM_SECRET)
+    const secret2 = 'c'.repeat(72)
+    vault.rotate(e.id, { credential: { key: `${BM_ID}:${secret2}` } })
+    expect(vault.reveal(e.id, 'secret')).toBe(secret2)
+    // A colon in the secret stays in it: the split is at the first colon, then the rules apply.
+    await expectViolation(
+      () => vault.add({ style: 'blazemeter', name: 'bm2', credential: { key: `${BM_ID}:a:b` } }),
+      'credential-invalid',
+      /72 lowercase hexadecimal/,
     )
     vault.close()
   })

@@ -202,7 +202,7 @@ describe('vault round trips', () => {
   it('removes an entry with its history and reminder state', async () => {
     const { vault } = await newVault(tmp.dir)
     const e = vault.add(genericInput(1))
-    vault.rotate(e.id, { credential: { key: 'new-key' } })
+    vault.rotate(e.id, { credential: { key: 'new-generic-key-01' } })
     vault.putReminderState({
       entryId: e.id,
       kind: 'expires-soon',
@@ -373,7 +373,7 @@ describe('reminder bookkeeping and settings', () => {
     vault.update(e.id, { expiresAt: clock.now() + 20 * DAY_MS })
     expect(vault.reminderState()).toHaveLength(0)
     vault.putReminderState(row)
-    vault.rotate(e.id, { credential: { key: 'k2' } })
+    vault.rotate(e.id, { credential: { key: 'k2-generic-api-key' } })
     expect(vault.reminderState()).toHaveLength(0)
     expect(() => vault.putReminderState({ ...row, entryId: 'missing' })).toThrow(EntryNotFoundError)
     vault.close()
@@ -434,7 +434,7 @@ describe('reminder bookkeeping and settings', () => {
     })
     const e = vault.add(genericInput(1))
     vault.update(e.id, { notes: 'x' })
-    vault.rotate(e.id, { credential: { key: 'k' } })
+    vault.rotate(e.id, { credential: { key: 'k-generic-api-key' } })
     vault.remove(e.id)
     off()
     vault.add(genericInput(2))
@@ -508,7 +508,7 @@ describe('search', () => {
               name: `${e.name}-${i}`,
               notes: e.notes,
               tags: e.tags.map((t) => t.trim()).filter(Boolean),
-              credential: { key: 'k' },
+              credential: { key: 'k-generic-api-key' },
             }).id,
           }))
           for (const e of added) if (e.drop) vault.update(e.id, { notes: 'changed' })
