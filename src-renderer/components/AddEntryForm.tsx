@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react'
 import { errorMessage } from '../api'
 import { buildEntryInput, EMPTY_FIELDS, type AddFields } from '../lib/entry-input'
 import { API_TYPE_CHOICES, ENTRY_STYLE_IDS, STYLE_FORMS, styleChoices } from '../lib/styles'
+import { useDraft } from '../lib/use-draft'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { ExpiryField } from './ExpiryField'
@@ -14,12 +15,29 @@ const LEVEL_CHOICES = [
   { value: 'project', label: 'Project level' },
 ] as const
 
+/** The fields a lock may keep (everything but the key and the secret). */
+type PlainFields = Omit<AddFields, 'key' | 'secret'>
+
+function plainOf(fields: AddFields): PlainFields {
+  const { key: _key, secret: _secret, ...plain } = fields
+  return plain
+}
+
 export function AddEntryForm() {
-  const [f, setF] = useState<AddFields>(EMPTY_FIELDS)
+  const draft = useDraft<PlainFields>({ form: 'add' }, () => plainOf(EMPTY_FIELDS))
+  // The key and secret live only here: a lock unmounts the form and they are gone.
+  const [key, setKey] = useState('')
+  const [secret, setSecret] = useState('')
+  const f: AddFields = { ...draft.fields, key, secret }
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const form = STYLE_FORMS[f.style]
-  const set = (patch: Partial<AddFields>) => setF((prev) => ({ ...prev, ...patch }))
+  const set = (patch: Partial<AddFields>) => {
+    const { key: k, secret: sec, ...plain } = patch
+    if (k !== undefined) setKey(k)
+    if (sec !== undefined) setSecret(sec)
+    if (Object.keys(plain).length > 0) draft.setFields((prev) => ({ ...prev, ...plain }))
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -29,7 +47,9 @@ export function AddEntryForm() {
     try {
       const added = await useEntries.getState().add(built)
       useUi.getState().notify(`Added “${added.name}”.`)
-      setF(EMPTY_FIELDS)
+      draft.discard()
+      setKey('')
+      setSecret('')
       setError(null)
       useUi.getState().setView('entries')
     } catch (e) {
@@ -144,7 +164,13 @@ export function AddEntryForm() {
           <button type="submit" className="primary" disabled={busy}>
             Add key
           </button>
-          <button type="button" onClick={() => useUi.getState().setView('entries')}>
+          <button
+            type="button"
+            onClick={() => {
+              draft.discard()
+              useUi.getState().setView('entries')
+            }}
+          >
             Cancel
           </button>
         </div>

@@ -1,10 +1,14 @@
-/** Edit what describes a key (never the key: that changes only by rotation). */
+/** Edit what describes a key, and its expiry (never the key: that changes only by rotation). */
 import { useState, type FormEvent } from 'react'
-import type { EntryDetail, EntryPatch, KeyStatus } from '../../src-main/ipc/contract'
-import { errorMessage } from '../api'
-import { splitTags } from '../lib/format'
+import type { EntryDetail, KeyStatus } from '../../src-main/ipc/contract'
+import { errorCode, errorMessage, getApi } from '../api'
+import { editFieldsOf, editPatch, rebaseFields, type EditFields } from '../lib/edit-fields'
+import { editExpiresAt, expirySentence } from '../lib/expiry'
+import { useNow } from '../lib/hooks'
+import { useDraft } from '../lib/use-draft'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
+import { ExpiryField } from './ExpiryField'
 import { ErrorLine, SelectField, TextField, type Choice } from './fields'
 
 const STATUS_CHOICES: readonly Choice<KeyStatus>[] = [
@@ -13,69 +17,123 @@ const STATUS_CHOICES: readonly Choice<KeyStatus>[] = [
   { value: 'revoked', label: 'Revoked' },
 ]
 
+/** What the form holds: the user's fields, the entry they started from, and its version. */
+interface EditState {
+  fields: EditFields
+  base: EditFields
+  version: number
+  /** The entry's dates the form started from (a Userplane lifetime counts from the issue). */
+  lastRotatedAt: number
+}
+
 export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
   const { entry, onDone } = props
-  const [name, setName] = useState(entry.name)
-  const [environment, setEnvironment] = useState(entry.environment)
-  const [tags, setTags] = useState(entry.tags.join(', '))
-  const [notes, setNotes] = useState(entry.notes)
-  const [status, setStatus] = useState<KeyStatus>(entry.status)
-  const [baseUrl, setBaseUrl] = useState(entry.baseUrl ?? '')
-  const [rotation, setRotation] = useState(
-    entry.rotationPolicyDays ? String(entry.rotationPolicyDays) : '',
-  )
+  const draft = useDraft<EditState>({ form: 'edit', entryId: entry.id }, () => {
+    const base = editFieldsOf(entry)
+    return { fields: base, base, version: entry.version, lastRotatedAt: entry.lastRotatedAt }
+  })
+  const { fields: f, base } = draft.fields
   const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+  const now = useNow()
+  const set = (patch: Partial<EditFields>) =>
+    draft.setFields((s) => ({ ...s, fields: { ...s.fields, ...patch } }))
+  const dates = { ...entry, lastRotatedAt: draft.fields.lastRotatedAt }
+
+  /** The entry changed elsewhere: take its new values under the user's own changes. */
+  async function reload() {
+    const fresh = await getApi().entries.get({ id: entry.id })
+    const freshFields = editFieldsOf(fresh)
+    draft.setFields((s) => ({
+      fields: rebaseFields(s.base, s.fields, freshFields),
+      base: freshFields,
+      version: fresh.version,
+      lastRotatedAt: fresh.lastRotatedAt,
+    }))
+    void useEntries.getState().load()
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault()
-    const patch: EntryPatch = {
-      name: name.trim(),
-      environment: environment.trim(),
-      tags: splitTags(tags),
-      notes,
-      status,
-      baseUrl: baseUrl.trim() === '' ? null : baseUrl.trim(),
-      rotationPolicyDays: rotation.trim() === '' ? null : Number(rotation),
-    }
+    const patch = editPatch(dates, base, f)
+    if ('problem' in patch) return setError(patch.problem)
+    setBusy(true)
     try {
-      await useEntries.getState().update(entry.id, patch)
+      if (Object.keys(patch).length > 0)
+        await useEntries.getState().update(entry.id, patch, draft.fields.version)
+      draft.discard()
       useUi.getState().notify('Saved.')
       onDone()
     } catch (e) {
       setError(errorMessage(e))
+      if (errorCode(e) === 'CHANGED_ELSEWHERE') await reload().catch(() => undefined)
+    } finally {
+      setBusy(false)
     }
+  }
+
+  function cancel() {
+    draft.discard()
+    onDone()
   }
 
   return (
     <form className="subform grid-form" onSubmit={submit} aria-label="Edit key">
-      <TextField label="Name" value={name} onChange={setName} required />
-      <TextField label="Environment" value={environment} onChange={setEnvironment} />
-      <SelectField label="Status" value={status} options={STATUS_CHOICES} onChange={setStatus} />
+      <TextField label="Name" value={f.name} onChange={(name) => set({ name })} required />
+      <TextField
+        label="Environment"
+        value={f.environment}
+        onChange={(environment) => set({ environment })}
+      />
+      <SelectField
+        label="Status"
+        value={f.status}
+        options={STATUS_CHOICES}
+        onChange={(status) => set({ status })}
+      />
       <TextField
         label="Rotate every (days)"
         type="number"
         min={1}
-        value={rotation}
-        onChange={setRotation}
+        value={f.rotation}
+        onChange={(rotation) => set({ rotation })}
       />
-      <TextField label="Tags (comma-separated)" wide value={tags} onChange={setTags} />
+      <div className="wide">
+        <ExpiryField
+          style={entry.style}
+          value={f.expiry}
+          onChange={(expiry) => set({ expiry })}
+          clearable
+        />
+        {f.expiry !== base.expiry && (
+          <p className="muted field-note" aria-live="polite">
+            {expirySentence('The key', editExpiresAt(f.expiry, dates), now)}
+          </p>
+        )}
+      </div>
+      <TextField
+        label="Tags (comma-separated)"
+        wide
+        value={f.tags}
+        onChange={(tags) => set({ tags })}
+      />
       <TextField
         label="Check against (base URL)"
         wide
         type="url"
-        value={baseUrl}
-        onChange={setBaseUrl}
+        value={f.baseUrl}
+        onChange={(baseUrl) => set({ baseUrl })}
       />
       <label className="wide">
         Notes
-        <textarea rows={3} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        <textarea rows={3} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
       </label>
       <ErrorLine message={error} wide />
       <div className="wide">
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={busy}>
           Save
         </button>
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={cancel}>
           Cancel
         </button>
       </div>

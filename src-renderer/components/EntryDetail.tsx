@@ -5,6 +5,7 @@ import { errorMessage, getApi } from '../api'
 import { expiryBadge, formatDate, formatDateTime, lastCheckBadge } from '../lib/format'
 import { useNow } from '../lib/hooks'
 import { styleLabel, STYLE_FORMS } from '../lib/styles'
+import { useDrafts } from '../stores/drafts'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { EditForm } from './EditForm'
@@ -19,7 +20,8 @@ export function EntryDetail(props: { id: string }) {
   const revision = useEntries((s) => s.revision)
   const [detail, setDetail] = useState<Detail | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [panel, setPanel] = useState<Panel>('none')
+  // A form left open by a lock opens again after unlock.
+  const [panel, setPanel] = useState<Panel>(() => draftPanel(id))
   const [checking, setChecking] = useState(false)
   const now = useNow()
 
@@ -191,6 +193,12 @@ export function EntryDetail(props: { id: string }) {
       {detail.notes && <p className="notes">{detail.notes}</p>}
     </section>
   )
+}
+
+/** The form of this entry a draft was kept for, if any. */
+function draftPanel(id: string): Panel {
+  const place = useDrafts.getState().draft?.place
+  return place && place.form !== 'add' && place.entryId === id ? place.form : 'none'
 }
 
 function History(props: { id: string; revision: number; hasSecret: boolean; idSecret: boolean }) {

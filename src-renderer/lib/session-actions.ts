@@ -3,6 +3,7 @@
  * dropped at once; revealed values live in component state and go when their panel unmounts
  * (the unlock screen replaces the whole main view).
  */
+import { useDrafts } from '../stores/drafts'
 import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { useReminders } from '../stores/reminders'
@@ -33,4 +34,18 @@ export function loadUnlocked(): void {
   void useReminders.getState().load()
   void useKeyServer.getState().load()
   void useUi.getState().loadSettings()
+  resumeDraft()
+}
+
+/** Open again the form a lock interrupted, with its non-secret fields. */
+function resumeDraft(): void {
+  const place = useDrafts.getState().draft?.place
+  if (!place) return
+  const ui = useUi.getState()
+  if (place.form === 'add') ui.setView('add')
+  else {
+    ui.setView('entries')
+    useEntries.getState().select(place.entryId)
+  }
+  ui.notify('Your unsaved form is back. Keys and secrets are never kept: paste them again.')
 }

@@ -11,11 +11,11 @@
  */
 import { create } from 'zustand'
 import type {
-  Credential,
   EntryInput,
   EntryPage,
   EntryPatch,
   EntrySummary,
+  RotateInput,
   ValidationStatus,
 } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
@@ -71,9 +71,10 @@ export interface EntriesState {
   /** Select the row at `index` of the current view, fetching its page if needed. */
   selectIndex: (index: number) => void
   add: (entry: EntryInput) => Promise<EntrySummary>
-  update: (id: string, patch: EntryPatch) => Promise<EntrySummary>
+  /** Change an entry; `expectedVersion` is the version the form was opened on. */
+  update: (id: string, patch: EntryPatch, expectedVersion?: number) => Promise<EntrySummary>
   remove: (id: string) => Promise<void>
-  rotate: (id: string, credential?: Credential, expiresAt?: number | null) => Promise<EntrySummary>
+  rotate: (input: RotateInput) => Promise<EntrySummary>
   validate: (id: string) => Promise<{ status: ValidationStatus; at: number }>
   /** Drop everything decrypted (on lock). */
   clear: () => void
@@ -285,8 +286,10 @@ export const useEntries = create<EntriesState>()((set, get) => {
       return added
     },
 
-    update: async (id, patch) => {
-      const updated = await getApi().entries.update({ id, patch })
+    update: async (id, patch, expectedVersion) => {
+      const updated = await getApi().entries.update(
+        expectedVersion === undefined ? { id, patch } : { id, patch, expectedVersion },
+      )
       await changed()
       return updated
     },
@@ -297,10 +300,7 @@ export const useEntries = create<EntriesState>()((set, get) => {
       await changed()
     },
 
-    rotate: async (id, credential, expiresAt) => {
-      const input: { id: string; credential?: Credential; expiresAt?: number | null } = { id }
-      if (credential) input.credential = credential
-      if (expiresAt !== undefined) input.expiresAt = expiresAt
+    rotate: async (input) => {
       const rotated = await getApi().entries.rotate(input)
       await changed()
       return rotated
