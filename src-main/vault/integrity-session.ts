@@ -21,6 +21,8 @@ export class IntegritySession {
   private manifest: Manifest = new Map()
   /** The store stamp the manifest matches (another process's commit changes it). */
   private stamp = ''
+  /** The state a commit wrote, recorded as last seen once the transaction has committed. */
+  private pendingSeen: { counter: number; at: number } | null = null
 
   constructor(
     private readonly store: VaultStore,
@@ -43,6 +45,7 @@ export class IntegritySession {
       // A vault from before integrity records. If this machine saw it with one, it was put back.
       if (seen && seen.counter > 0 && !acceptOlder) throw new VaultOlderError(seen.at, null)
       this.commit(rows(), cache)
+      this.committed()
       return
     }
     if (read.state === 'damaged') {
@@ -81,9 +84,21 @@ export class IntegritySession {
     this.commit(manifest, cache)
   }
 
-  /** After a commit: the manifest matches the file as this connection left it. */
-  markSynced(): void {
+  /**
+   * After the write transaction committed: the manifest matches the file as this connection left
+   * it, and this machine records the new state. Recording before the commit would make a crash
+   * between the two look like a rollback at the next unlock.
+   */
+  committed(): void {
     this.stamp = this.store.entriesStamp()
+    if (this.pendingSeen) this.lastSeen.record(this.vaultId, this.pendingSeen)
+    this.pendingSeen = null
+  }
+
+  /** The write transaction rolled back: forget what it would have committed. */
+  rolledBack(): void {
+    this.pendingSeen = null
+    this.stamp = '' // re-read the record from the file before the next write
   }
 
   private commit(manifest: Manifest, cache: EntryCache): void {
@@ -93,6 +108,6 @@ export class IntegritySession {
     this.store.transaction(() => this.store.writeIntegrity(row))
     this.manifest = manifest
     cache.broken.delete(INTEGRITY_RECORD_ID)
-    this.lastSeen.record(this.vaultId, { counter: row.commit_counter, at })
+    this.pendingSeen = { counter: row.commit_counter, at }
   }
 }

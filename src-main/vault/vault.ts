@@ -128,6 +128,7 @@ export class Vault {
       )
       const session = vault.startSession(vaultKey, new EntryCache(store, vaultId, vaultKey))
       session.integrity.check(session.cache, false)
+      session.integrity.committed()
       return vault
     } catch (error) {
       db.close()
@@ -502,17 +503,22 @@ export class Vault {
     if (!s) throw new LockedError()
     let result: WriteResult = { put: [], removed: [] }
     let otherCommitted = false
-    this.store.writeTransaction(() => {
-      otherCommitted = s.cache.sync()
-      s.integrity.syncFromFile()
-      result = fn(s.writer, s)
-      const put = result.put.map((p) => ({ id: p.row.id, version: p.row.version }))
-      s.integrity.commitChanges(put, result.removed, s.cache)
-    })
+    try {
+      this.store.writeTransaction(() => {
+        otherCommitted = s.cache.sync()
+        s.integrity.syncFromFile()
+        result = fn(s.writer, s)
+        const put = result.put.map((p) => ({ id: p.row.id, version: p.row.version }))
+        s.integrity.commitChanges(put, result.removed, s.cache)
+      })
+    } catch (error) {
+      s.integrity.rolledBack()
+      throw error
+    }
     const out = result.put.map((p) => s.cache.put(p.row, p.meta, p.historyCount))
     for (const id of result.removed) s.cache.delete(id)
     s.cache.markSynced()
-    s.integrity.markSynced()
+    s.integrity.committed()
     if (out.length > 0 || result.removed.length > 0 || otherCommitted) this.emit('entries')
     return out
   }
