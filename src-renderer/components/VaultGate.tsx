@@ -1,6 +1,6 @@
 /** The screens before the vault is open: create a vault, or unlock it. */
 import { useEffect, useId, useState, type FormEvent } from 'react'
-import { passwordStrength, waitText } from '../lib/format'
+import { formatDateTime, passwordStrength, waitText } from '../lib/format'
 import { useNow } from '../lib/hooks'
 import { loadUnlocked } from '../lib/session-actions'
 import { useReminders } from '../stores/reminders'
@@ -69,7 +69,7 @@ export function CreateVault() {
 /** The vault exists and is locked: the password, back-off, and what is due (without names). */
 export function Unlock() {
   const [password, setPassword] = useState('')
-  const { busy, error, errorCode, retryAt } = useSession()
+  const { busy, error, errorCode, retryAt, older } = useSession()
   const now = useNow(500)
   const waitMs = Math.max(0, retryAt - now)
   const snapshot = useReminders((s) => s.snapshot)
@@ -78,17 +78,27 @@ export function Unlock() {
     void useReminders.getState().load()
   }, [])
 
+  async function open(acceptOlder: boolean) {
+    const ok = await useSession.getState().unlock(password, acceptOlder)
+    // Kept only while the question about an older vault is open: its answer needs it again.
+    if (useSession.getState().older === null) setPassword('')
+    if (ok) loadUnlocked()
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault()
-    if (waitMs > 0 || password.length === 0) return
-    const ok = await useSession.getState().unlock(password)
+    if (waitMs > 0 || password.length === 0 || older) return
+    await open(false)
+  }
+
+  function cancelOlder() {
     setPassword('')
-    if (ok) loadUnlocked()
+    useSession.getState().clearError()
   }
 
   let message: string | null = null
   if (waitMs > 0) message = `Too many wrong passwords. Try again in ${waitText(waitMs)}.`
-  else if (errorCode !== 'BACKOFF' && error) message = error
+  else if (errorCode !== 'BACKOFF' && errorCode !== 'VAULT_OLDER' && error) message = error
 
   return (
     <main className="gate">
@@ -102,10 +112,18 @@ export function Unlock() {
           onChange={setPassword}
         />
         <ErrorLine message={message} />
-        <button type="submit" className="primary" disabled={busy || waitMs > 0}>
+        <button type="submit" className="primary" disabled={busy || waitMs > 0 || older !== null}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
       </form>
+      {older && (
+        <OlderVaultDialog
+          older={older}
+          busy={busy}
+          onOpen={() => void open(true)}
+          onCancel={cancelOlder}
+        />
+      )}
       {snapshot?.summary && (
         <section className="card gate-card reminders-locked" aria-label="Due reminders">
           <h2>Reminders</h2>
@@ -113,5 +131,41 @@ export function Unlock() {
         </section>
       )}
     </main>
+  )
+}
+
+function when(at: number | null): string {
+  return at === null ? 'unknown' : formatDateTime(at)
+}
+
+/** The vault file is older than the one last opened here: a restored backup, or a rollback. */
+function OlderVaultDialog(props: {
+  older: { lastSeenAt: number | null; foundAt: number | null }
+  busy: boolean
+  onOpen: () => void
+  onCancel: () => void
+}) {
+  const { older, busy } = props
+  const titleId = useId()
+  return (
+    <section
+      className="card gate-card confirm"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+    >
+      <h2 id={titleId}>This vault is older</h2>
+      <p>
+        This vault is older than the one last opened on this computer (last seen:{' '}
+        {when(older.lastSeenAt)}, this file: {when(older.foundAt)}). If you restored a backup, open
+        it anyway; otherwise someone may have put back an old copy.
+      </p>
+      <button type="button" className="primary" disabled={busy} onClick={props.onOpen}>
+        Open anyway
+      </button>
+      <button type="button" disabled={busy} onClick={props.onCancel}>
+        Cancel
+      </button>
+    </section>
   )
 }

@@ -2,28 +2,37 @@
 export class KeywardenError extends Error {
   readonly code: string
   readonly retryAfterMs?: number
-  constructor(code: string, message: string, retryAfterMs?: number) {
+  /** Facts some errors carry (VAULT_OLDER: the two dates), never a secret. */
+  readonly details?: Readonly<Record<string, unknown>>
+  constructor(
+    code: string,
+    message: string,
+    retryAfterMs?: number,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
     super(message)
     this.name = 'KeywardenError'
     this.code = code
     if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs
+    if (details !== undefined) this.details = details
   }
 }
 
 /**
  * Any rejection as a KeywardenError. The desktop preload rejects with plain
- * `{ code, message, retryAfterMs? }` objects (the context bridge would keep only the message of
+ * `{ code, message, retryAfterMs?, details? }` objects (the context bridge would keep only the message of
  * an Error), so both transports end up with the same class here.
  */
 export function toKeywardenError(error: unknown): KeywardenError {
   if (error instanceof KeywardenError) return error
   if (error && typeof error === 'object') {
-    const { code, message, retryAfterMs } = error as Record<string, unknown>
+    const { code, message, retryAfterMs, details } = error as Record<string, unknown>
     if (typeof message === 'string')
       return new KeywardenError(
         typeof code === 'string' ? code : 'UNKNOWN',
         message,
         typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+        details && typeof details === 'object' ? (details as Record<string, unknown>) : undefined,
       )
   }
   return new KeywardenError('UNKNOWN', 'Something went wrong.')

@@ -12,14 +12,25 @@ export interface SessionState {
   errorCode: string | null
   /** When another password attempt is allowed (ms since epoch), from the server's back-off. */
   retryAt: number
+  /**
+   * The vault is older than the one this computer last opened (VAULT_OLDER): when that one was
+   * last seen changed and when this file was, for the question the unlock screen asks.
+   */
+  older: { lastSeenAt: number | null; foundAt: number | null } | null
   load: () => Promise<void>
   create: (password: string) => Promise<boolean>
-  unlock: (password: string) => Promise<boolean>
+  /** `acceptOlder`: the user said to open an older vault anyway (a restored backup). */
+  unlock: (password: string, acceptOlder?: boolean) => Promise<boolean>
   lock: () => Promise<void>
   changePassword: (oldPassword: string, newPassword: string) => Promise<boolean>
   /** The main process locked the vault (idle, suspend, user elsewhere). */
   lockedByMain: () => void
   clearError: () => void
+}
+
+/** A time from an error's details, or null. */
+function timeOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
 }
 
 export const useSession = create<SessionState>()((set, get) => ({
@@ -29,6 +40,7 @@ export const useSession = create<SessionState>()((set, get) => ({
   error: null,
   errorCode: null,
   retryAt: 0,
+  older: null,
 
   load: async () => {
     try {
@@ -52,13 +64,25 @@ export const useSession = create<SessionState>()((set, get) => ({
     }
   },
 
-  unlock: async (password) => {
-    set({ busy: true, error: null, errorCode: null })
+  unlock: async (password, acceptOlder) => {
+    set({ busy: true, error: null, errorCode: null, older: null })
     try {
-      const status = await getApi().vault.unlock({ password })
+      const status = await getApi().vault.unlock(
+        acceptOlder ? { password, acceptOlder: true } : { password },
+      )
       set({ status, busy: false, retryAt: 0 })
       return true
     } catch (error) {
+      if (errorCode(error) === 'VAULT_OLDER') {
+        const details = toKeywardenError(error).details ?? {}
+        set({
+          busy: false,
+          error: errorMessage(error),
+          errorCode: 'VAULT_OLDER',
+          older: { lastSeenAt: timeOf(details.lastSeenAt), foundAt: timeOf(details.foundAt) },
+        })
+        return false
+      }
       let retryAfterMs = toKeywardenError(error).retryAfterMs ?? 0
       if (errorCode(error) === 'WRONG_PASSWORD') {
         // The vault may now make the next try wait: say so before the user types again.
@@ -104,7 +128,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     if (status) set({ status: { ...status, unlocked: false } })
   },
 
-  clearError: () => set({ error: null, errorCode: null }),
+  clearError: () => set({ error: null, errorCode: null, older: null }),
 }))
 
 /** Selector: is the vault open. */
