@@ -99,16 +99,20 @@ export function subject(style: EntryStyle, name: string | null): string {
   return style === 'generic' ? quoteName(name) : `${quoteName(name)} (${styleName(style)})`
 }
 
-/** A duration from now as words: "in 7 days", "3 hours ago". */
+/**
+ * A duration from now as words: "in 7 days", "3 hours ago". Whole units, counted down, never
+ * rounded up: 2 days 5 hours is "in 2 days" (rounding said "in 3 days" of a key added with 3
+ * days left a moment earlier, and would promise a day that is not there); under a day, hours.
+ */
 export function relative(at: number, now: number): string {
   const delta = at - now
   const abs = Math.abs(delta)
   let words: string
   if (abs < 3_600_000)
     words =
-      abs < 60_000 ? 'less than a minute' : plural(Math.round(abs / 60_000), 'minute', 'minutes')
-  else if (abs < DAY_MS) words = plural(Math.round(abs / 3_600_000), 'hour', 'hours')
-  else words = plural(Math.round(abs / DAY_MS), 'day', 'days')
+      abs < 60_000 ? 'less than a minute' : plural(Math.floor(abs / 60_000), 'minute', 'minutes')
+  else if (abs < DAY_MS) words = plural(Math.floor(abs / 3_600_000), 'hour', 'hours')
+  else words = plural(Math.floor(abs / DAY_MS), 'day', 'days')
   return delta >= 0 ? `in ${words}` : `${words} ago`
 }
 

@@ -89,7 +89,8 @@ describe('keywarden reminders', () => {
     expect(r.stdout.split('\n')[0]).toBe(
       '2 keys expire within 7 days, 1 key is due for rotation — unlock to see which',
     )
-    expect(r.stdout).toContain('- A WebPageTest key expires in 3 days')
+    // Whole days left, never rounded up: 3 days less the moments since the set-up is "2 days".
+    expect(r.stdout).toContain('- A WebPageTest key expires in 2 days')
     expect(r.stdout).toContain('- A Similarweb key is due for rotation')
     for (const name of ['deploy-bot', 'nightly', 'market']) expect(r.stdout).not.toContain(name)
     const json = JSON.parse(cli(['--json']).stdout) as {
@@ -105,7 +106,7 @@ describe('keywarden reminders', () => {
     const r = cli(['--password-env', 'KW_TEST_PASSWORD'], { env: ENV })
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toBe('3 keys need attention')
-    expect(r.stdout).toContain('“nightly” (WebPageTest) expires in 3 days')
+    expect(r.stdout).toContain('“nightly” (WebPageTest) expires in 2 days')
     expect(r.stdout).toContain('“market, research” (Similarweb) is due for rotation')
     const json = JSON.parse(
       cli(['--json', '--password-stdin'], { input: `${PASSWORD}\n` }).stdout,
@@ -219,7 +220,7 @@ describe('keywarden reminders', () => {
     expect(locked.code).toBe(0)
     expect(locked.stdout.split('\n')[0]).toBe('1 key expires within 7 days — unlock to see which')
     const named = kw(['reminders', ...pw])
-    expect(named.stdout).toMatch(/^1 key needs attention\n- “near” expires in (2|3) days/)
+    expect(named.stdout).toMatch(/^1 key needs attention\n- “near” expires in 2 days/)
     const json = JSON.parse(kw(['reminders', '--json']).stdout) as {
       count: number
       items: { kind: string; threshold: number }[]

@@ -4,9 +4,10 @@ import {
   countText,
   notificationText,
   reminderSentence,
+  relative,
 } from '../../src-main/reminders/texts'
 import type { DueReminder } from '../../src-main/reminders/types'
-import { DAY } from './helpers'
+import { DAY, HOUR } from './helpers'
 
 const NOW = Date.UTC(2026, 5, 1, 12)
 
@@ -88,5 +89,16 @@ describe('reminder texts', () => {
     expect(reminderSentence(failed, names, NOW)).toBe(
       '“ci-deploy” (WebPageTest) was refused by its provider at 2026-06-01 12:00 UTC',
     )
+  })
+
+  it('counts whole units down, never up', () => {
+    expect(relative(NOW + 2 * DAY + 5 * HOUR, NOW)).toBe('in 2 days')
+    expect(relative(NOW + 3 * DAY - 1, NOW)).toBe('in 2 days')
+    expect(relative(NOW + 3 * DAY, NOW)).toBe('in 3 days')
+    expect(relative(NOW + 23 * HOUR + 59 * 60_000, NOW)).toBe('in 23 hours')
+    expect(relative(NOW + 90 * 60_000, NOW)).toBe('in 1 hour')
+    expect(relative(NOW + 59 * 60_000 + 59_000, NOW)).toBe('in 59 minutes')
+    expect(relative(NOW + 30_000, NOW)).toBe('in less than a minute')
+    expect(relative(NOW - 2 * DAY - 20 * HOUR, NOW)).toBe('2 days ago')
   })
 })
