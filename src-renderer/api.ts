@@ -4,7 +4,7 @@
  */
 import type { KeywardenApi } from '../src-main/ipc/contract'
 import { toKeywardenError } from './lib/errors'
-import { createHttpApi } from './lib/http-api'
+import { createHttpApi, postActivity } from './lib/http-api'
 import { takeToken } from './lib/token'
 
 export { KeywardenError, errorMessage, errorCode } from './lib/errors'
@@ -67,6 +67,15 @@ export function withTypedErrors(bridge: KeywardenApi): KeywardenApi {
     wrapped[domain] = out
   }
   return wrapped as KeywardenApi
+}
+
+/**
+ * Browser mode: report that a person is using the page, so typing into a form holds off the idle
+ * auto-lock. Desktop mode needs nothing: the system's idle time counts there.
+ */
+export function reportActivity(): void {
+  if (window.keywarden) return
+  void postActivity({ baseUrl: '', token: getToken() ?? '' })
 }
 
 /** Which transport is in use, for the status bar. */

@@ -18,6 +18,11 @@ import { resolveStatic } from './static'
 export const MAX_BODY_BYTES = 1024 * 1024
 export const PING_INTERVAL_MS = 25_000
 export const TOKEN_HEADER = 'x-keywarden-token'
+/**
+ * Where the page reports that a person is typing or moving the pointer: such use makes no call,
+ * and without it a half-filled form would auto-lock away.
+ */
+export const ACTIVITY_PATH = '/api/activity'
 
 /** The page's policy: only our own scripts, styles and API; no framing, no plugins, no forms. */
 export const CSP =
@@ -54,6 +59,8 @@ export interface BrowserServerOptions {
 export interface BrowserServer {
   port: number
   token: string
+  /** Milliseconds since the last sign of a person (a non-passive call or an activity report). */
+  idleMs(): number
   /** The address to open, with the token in the fragment (never sent to the server, never logged). */
   url: string
   close(): Promise<void>
@@ -112,6 +119,14 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     res.setHeader('cache-control', 'no-store')
     if (!tokenMatches(token, req.headers[TOKEN_HEADER]))
       return sendJson(res, 401, refusal('UNAUTHORIZED', 'A valid session token is required.'))
+    if (path === ACTIVITY_PATH) {
+      if (req.method !== 'POST')
+        return sendJson(res, 405, refusal('METHOD_NOT_ALLOWED', 'Use POST.'))
+      lastActivity = Date.now()
+      req.resume()
+      res.writeHead(204).end()
+      return
+    }
     if (path === '/api/events') {
       if (req.method !== 'GET') return sendJson(res, 405, refusal('METHOD_NOT_ALLOWED', 'Use GET.'))
       return events(req, res)
@@ -179,6 +194,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   return {
     port,
     token,
+    idleMs: () => Date.now() - lastActivity,
     url: `http://127.0.0.1:${port}/#token=${token}`,
     async close() {
       autoLock.stop()

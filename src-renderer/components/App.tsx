@@ -1,7 +1,9 @@
 /** The application shell: picks the screen from the vault's state and wires the events. */
 import { useEffect } from 'react'
-import { getApi, hasTransport } from '../api'
+import { getApi, hasTransport, reportActivity, transportKind } from '../api'
+import { watchActivity } from '../lib/activity'
 import { dropDecrypted, loadUnlocked, lockNow } from '../lib/session-actions'
+import { launchProblem } from '../lib/token'
 import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { selectDueCount, useReminders } from '../stores/reminders'
@@ -65,8 +67,9 @@ export function App() {
       <main className="gate">
         <section className="card gate-card">
           <h1>Keywarden</h1>
-          <p>
-            Open Keywarden with the link it printed when it started; this page has no access token.
+          <p role="alert">
+            {launchProblem() ??
+              'Open Keywarden with the link it printed when it started; this page has no access token.'}
           </p>
         </section>
       </main>
@@ -116,6 +119,12 @@ function MainView() {
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
   }, [])
+
+  // Browser mode: keys and pointer count as use, so a form being filled does not auto-lock.
+  useEffect(
+    () => (transportKind() === 'browser' ? watchActivity(window, reportActivity) : undefined),
+    [],
+  )
   const due = useReminders(selectDueCount)
   const damaged = useSession((s) => s.status?.damaged ?? [])
   const selectedId = useEntries((s) => s.selectedId)

@@ -84,6 +84,26 @@ export function createHttpApi(options: HttpApiOptions): KeywardenApi {
 }
 
 /**
+ * Tell the server a person is using the page (browser mode's idle auto-lock counts from it). A
+ * failure is ignored: the next report or call tries again.
+ */
+export async function postActivity(
+  options: Pick<HttpApiOptions, 'baseUrl' | 'token' | 'fetch'>,
+): Promise<void> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis)
+  try {
+    await doFetch(`${options.baseUrl}/api/activity`, {
+      method: 'POST',
+      headers: { 'X-Keywarden-Token': options.token },
+      credentials: 'omit',
+      cache: 'no-store',
+    })
+  } catch {
+    // Unreachable server: nothing to keep awake.
+  }
+}
+
+/**
  * One streamed connection to `/api/events`, shared by every listener, opened with the first
  * subscription, reconnected with back-off, and closed when the last listener leaves.
  * EventSource cannot send the token header, hence fetch + a stream reader.
