@@ -12,7 +12,7 @@ import type { EventName } from '../ipc/contract'
 import { createRouter } from '../ipc/router'
 import type { AppServices } from '../services/app-services'
 import { AutoLock } from '../services/auto-lock'
-import { hostAllowed, newToken, originAllowed, tokenMatches } from './guard'
+import { LaunchCodes, hostAllowed, newToken, originAllowed, tokenMatches } from './guard'
 import { resolveStatic } from './static'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -23,6 +23,11 @@ export const TOKEN_HEADER = 'x-keywarden-token'
  * and without it a half-filled form would auto-lock away.
  */
 export const ACTIVITY_PATH = '/api/activity'
+/** Where the page trades its one-time launch code for the session token (guard.ts). */
+export const EXCHANGE_PATH = '/api/session/exchange'
+const MAX_EXCHANGE_BYTES = 4096
+const CODE_REFUSED =
+  'This Keywarden link was already used or has expired: each link works once, within 60 seconds. Use the tab it opened, or restart Keywarden for a new link.'
 
 /** The page's policy: only our own scripts, styles and API; no framing, no plugins, no forms. */
 export const CSP =
@@ -54,6 +59,8 @@ export interface BrowserServerOptions {
   port?: number
   /** Fixed token (tests); a fresh random one otherwise. */
   token?: string
+  /** Clock for launch-code expiry (tests). */
+  now?: () => number
 }
 
 export interface BrowserServer {
@@ -61,8 +68,13 @@ export interface BrowserServer {
   token: string
   /** Milliseconds since the last sign of a person (a non-passive call or an activity report). */
   idleMs(): number
-  /** The address to open, with the token in the fragment (never sent to the server, never logged). */
-  url: string
+  /** http://127.0.0.1:PORT, without a trailing slash. */
+  origin: string
+  /**
+   * A fresh one-time address to open: a launch code in the fragment (never sent in a GET,
+   * never logged), traded once by the page for the token. Each call issues a new code.
+   */
+  launchUrl(): string
   close(): Promise<void>
 }
 
@@ -70,6 +82,7 @@ export interface BrowserServer {
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const { services, rendererDir } = options
   const token = options.token ?? newToken()
+  const codes = new LaunchCodes(options.now)
   let lastActivity = Date.now()
   const router = createRouter(services, (name) => {
     if (!PASSIVE_CALLS.has(name)) lastActivity = Date.now()
@@ -117,6 +130,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   async function api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     res.setHeader('cache-control', 'no-store')
+    if (path === EXCHANGE_PATH) return exchange(req, res)
     if (!tokenMatches(token, req.headers[TOKEN_HEADER]))
       return sendJson(res, 401, refusal('UNAUTHORIZED', 'A valid session token is required.'))
     if (path === ACTIVITY_PATH) {
@@ -159,6 +173,31 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     sendJson(res, 200, await router.call(match[1]!, input))
   }
 
+  /** The launch code in the body, traded once for the token (guard.ts says why). */
+  async function exchange(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendJson(res, 405, refusal('METHOD_NOT_ALLOWED', 'Use POST.'))
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+      return sendJson(
+        res,
+        415,
+        refusal('UNSUPPORTED_MEDIA_TYPE', 'Send the code as application/json.'),
+      )
+    const body = await readBody(req, MAX_EXCHANGE_BYTES)
+    if (body === null) {
+      sendJson(res, 413, refusal('TOO_LARGE', 'The request body is too large.'))
+      req.resume()
+      return
+    }
+    let code: unknown
+    try {
+      code = (JSON.parse(body) as { code?: unknown } | null)?.code
+    } catch {
+      return sendJson(res, 400, refusal('INVALID_INPUT', 'The request body is not valid JSON.'))
+    }
+    if (!codes.redeem(code)) return sendJson(res, 401, refusal('LAUNCH_CODE_REFUSED', CODE_REFUSED))
+    sendJson(res, 200, { ok: true, value: { token } })
+  }
+
   function events(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -191,11 +230,13 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   port = (server.address() as AddressInfo).port
   autoLock.start()
 
+  const origin = `http://127.0.0.1:${port}`
   return {
     port,
     token,
     idleMs: () => Date.now() - lastActivity,
-    url: `http://127.0.0.1:${port}/#token=${token}`,
+    origin,
+    launchUrl: () => `${origin}/#code=${codes.issue()}`,
     async close() {
       autoLock.stop()
       for (const stream of streams) stream.end()

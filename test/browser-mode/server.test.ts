@@ -80,8 +80,15 @@ afterAll(async () => {
 })
 
 describe('browser mode over real HTTP', () => {
-  it('prints a URL with the token in the fragment only', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${server.token}`)
+  it('hands out launch URLs with a one-time code in the fragment, never the token', () => {
+    const first = server.launchUrl()
+    const second = server.launchUrl()
+    expect(first).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#code=[A-Za-z0-9_-]{32}$`),
+    )
+    expect(second).not.toBe(first)
+    expect(first).not.toContain(server.token)
+    expect(server.origin).toBe(`http://127.0.0.1:${server.port}`)
     expect(server.token.length).toBeGreaterThanOrEqual(43)
   })
 

@@ -14,9 +14,11 @@ test('a lock from elsewhere (idle, another window) drops the revealed key and sh
   await expect(page.getByLabel('Key value')).toHaveText(KEY)
 
   // Lock through the API, as the idle timer or another window would: the page hears the event.
-  const token = new URL(server.url).hash.replace('#token=', '')
+  // The page traded its one-time launch code for the token, which it keeps for this tab.
+  const token = await page.evaluate(() => sessionStorage.getItem('keywarden.token'))
+  expect(token).toBeTruthy()
   const answer = await request.post(`${server.origin}/api/call/vault.lock`, {
-    headers: { 'X-Keywarden-Token': token, 'Content-Type': 'application/json' },
+    headers: { 'X-Keywarden-Token': token!, 'Content-Type': 'application/json' },
     data: {},
   })
   expect(answer.status()).toBe(200)

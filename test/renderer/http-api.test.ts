@@ -11,7 +11,7 @@ import { startBrowserServer, type BrowserServer } from '../../src-main/browser-m
 import { AppServices, FAST_TEST_KDF } from '../../src-main/services/app-services'
 import { KeywardenError } from '../../src-renderer/lib/errors'
 import { createHttpApi } from '../../src-renderer/lib/http-api'
-import { tokenFromHash } from '../../src-renderer/lib/token'
+import { codeFromHash, exchangeCode } from '../../src-renderer/lib/token'
 
 let dir: string
 let services: AppServices
@@ -23,7 +23,7 @@ beforeAll(async () => {
   services = new AppServices({ dataDir: dir, mode: 'browser', kdf: FAST_TEST_KDF })
   services.start()
   server = await startBrowserServer({ services, rendererDir: join(dir, 'no-renderer'), port: 0 })
-  origin = new URL(server.url).origin
+  origin = server.origin
 })
 
 afterAll(async () => {
@@ -43,11 +43,15 @@ function nextEvent<E extends keyof Events>(
   return { payload, off }
 }
 
-describe('tokenFromHash', () => {
-  it('reads the token from the fragment only', () => {
-    expect(tokenFromHash(new URL(server.url).hash)).toBe(server.token)
-    expect(tokenFromHash('#other=1')).toBeNull()
-    expect(tokenFromHash('')).toBeNull()
+describe('the launch code', () => {
+  it('is read from the fragment only, and traded once for the token', async () => {
+    const code = codeFromHash(new URL(server.launchUrl()).hash)
+    expect(code).not.toBeNull()
+    expect(codeFromHash('#other=1')).toBeNull()
+    expect(codeFromHash('')).toBeNull()
+    expect(await exchangeCode(code!, origin)).toEqual({ token: server.token })
+    const again = await exchangeCode(code!, origin)
+    expect(again).toMatchObject({ problem: expect.stringMatching(/already used or has expired/) })
   })
 })
 
@@ -62,7 +66,9 @@ describe('createHttpApi', () => {
     })
     expect((await api.entries.search({ query: 'ci' })).map((e) => e.id)).toEqual([added.id])
     const rule = await api.entries
-      .add({ entry: { style: 'userplane', name: 'u', credential: { key: 'nope-not-a-userplane-key' } } })
+      .add({
+        entry: { style: 'userplane', name: 'u', credential: { key: 'nope-not-a-userplane-key' } },
+      })
       .catch((e: unknown) => e)
     expect(rule).toBeInstanceOf(KeywardenError)
     expect((rule as KeywardenError).message).toBe('A Userplane API key starts with "uspl_".')
