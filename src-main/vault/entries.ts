@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { findRuleViolation, maskKey, type AccountPolicy, type KeyFacts } from '../providers'
 import { encodeMeta, type EntryMeta, type HistoryMask } from './codec'
 import { open, seal, wipe } from './crypto'
-import type { CachedEntry, EntryCache } from './entry-cache'
+import { hasLimits, type CachedEntry, type EntryCache } from './entry-cache'
 import {
   ChangedElsewhereError,
   EntryNotFoundError,
@@ -67,7 +67,8 @@ export class EntryWriter {
     const { ctx } = this
     const now = ctx.now()
     const policy = ctx.policy()
-    const pending: KeyFacts[] = []
+    // Keys added earlier in this batch, per (style, account): the limits count them too.
+    const pending = new Map<string, KeyFacts[]>()
     const result: WriteResult = { put: [], removed: [] }
     for (const raw of inputs) {
       const input = checkInput(raw, now)
@@ -81,14 +82,13 @@ export class EntryWriter {
         expiresAt: input.expiresAt,
         credential: input.credential,
       }
-      const others = [
-        ...ctx.cache.peerFacts(input.style, input.scope.account),
-        ...pending.filter(
-          (p) => p.style === input.style && p.scope.account === input.scope.account,
-        ),
-      ]
-      assertRules(facts, others, policy)
-      pending.push(facts)
+      if (hasLimits(input.style)) {
+        const group = `${input.style}\0${input.scope.account ?? ''}`
+        const batch = pending.get(group) ?? []
+        const peers = ctx.cache.peerFacts(input.style, input.scope.account)
+        assertRules(facts, [...peers, ...batch], policy)
+        pending.set(group, [...batch, facts])
+      } else assertRules(facts, [], policy)
       const sealed = this.sealNew(id, input, now)
       ctx.store.insertEntry(sealed.row)
       result.put.push({ row: sealed.clear, meta: sealed.meta, historyCount: 0 })

@@ -76,7 +76,7 @@ export function factsOf(s: EntrySummary): KeyFacts {
 }
 
 /** Whether a style limits how many keys may exist (so its peers must be counted). */
-function hasLimits(style: EntryStyle): boolean {
+export function hasLimits(style: EntryStyle): boolean {
   const r = STYLE_RULES[style]
   return (
     r.maxKeysPerAccount !== undefined ||

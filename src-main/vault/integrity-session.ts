@@ -23,6 +23,8 @@ export class IntegritySession {
   private stamp = ''
   /** The state a commit wrote, recorded as last seen once the transaction has committed. */
   private pendingSeen: { counter: number; at: number } | null = null
+  /** What the last commitChanges replaced in the manifest, until the transaction ends. */
+  private undo: [string, number | undefined][] | null = null
 
   constructor(
     private readonly store: VaultStore,
@@ -72,16 +74,27 @@ export class IntegritySession {
     if (read.state === 'ok') this.manifest = read.manifest
   }
 
-  /** Inside a write transaction: record the entries a write put and removed. */
+  /**
+   * Inside a write transaction: record the entries a write put and removed. The manifest is
+   * changed in place (copying 100k entries per write was a third of a write's time), with what
+   * it replaced kept to undo if the transaction rolls back.
+   */
   commitChanges(
     put: readonly { id: string; version: number }[],
     removed: readonly string[],
     cache: EntryCache,
   ): void {
-    const manifest = new Map(this.manifest)
-    for (const p of put) manifest.set(p.id, p.version)
-    for (const id of removed) manifest.delete(id)
-    this.commit(manifest, cache)
+    const undo: [string, number | undefined][] = []
+    for (const p of put) {
+      undo.push([p.id, this.manifest.get(p.id)])
+      this.manifest.set(p.id, p.version)
+    }
+    for (const id of removed) {
+      undo.push([id, this.manifest.get(id)])
+      this.manifest.delete(id)
+    }
+    this.undo = undo
+    this.commit(this.manifest, cache)
   }
 
   /**
@@ -93,12 +106,16 @@ export class IntegritySession {
     this.stamp = this.store.entriesStamp()
     if (this.pendingSeen) this.lastSeen.record(this.vaultId, this.pendingSeen)
     this.pendingSeen = null
+    this.undo = null
   }
 
   /** The write transaction rolled back: forget what it would have committed. */
   rolledBack(): void {
     this.pendingSeen = null
-    this.stamp = '' // re-read the record from the file before the next write
+    for (const [id, version] of (this.undo ?? []).reverse())
+      if (version === undefined) this.manifest.delete(id)
+      else this.manifest.set(id, version)
+    this.undo = null
   }
 
   private commit(manifest: Manifest, cache: EntryCache): void {
