@@ -49,6 +49,8 @@ export function launchProblem(): string | null {
 }
 
 async function obtainToken(): Promise<string | null> {
+  // A page without an address or storage (a test's stand-in window) has no browser-mode token.
+  if (!window.location || !window.sessionStorage) return null
   const code = codeFromHash(window.location.hash)
   if (code) {
     const { pathname, search } = window.location
