@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { findRuleViolation, maskKey, type AccountPolicy, type KeyFacts } from '../providers'
-import { encodeMeta, type EntryMeta, type HistoryMask } from './codec'
+import { encodeMeta, type EntryMeta } from './codec'
 import { open, seal, wipe } from './crypto'
 import { hasLimits, type CachedEntry, type EntryCache } from './entry-cache'
 import {
@@ -19,8 +19,9 @@ import {
   RuleViolationError,
 } from './errors'
 import { checkCredential, checkInput, checkPatch, type CheckedInput } from './input'
+import { EntryHistory } from './history'
 import { mergeStalePatch, rotationConflicts } from './merge'
-import { boundOf, fieldAssociatedData, historyAssociatedData, metaAssociatedData } from './sealing'
+import { boundOf, fieldAssociatedData, metaAssociatedData } from './sealing'
 import type { EntryRow, SealedRow, VaultStore } from './store'
 import type { Credential, EntryInput, EntryPatch, EntrySummary, SecretField } from './types'
 
@@ -60,7 +61,11 @@ function checkExpectedVersion(v: unknown): number | undefined {
 }
 
 export class EntryWriter {
-  constructor(private readonly ctx: WriterContext) {}
+  private readonly history: EntryHistory
+
+  constructor(private readonly ctx: WriterContext) {
+    this.history = new EntryHistory(ctx.vaultId, ctx.store, ctx.key)
+  }
 
   /** Add entries; all are added, or none. */
   add(inputs: readonly EntryInput[]): WriteResult {
@@ -176,7 +181,7 @@ export class EntryWriter {
       const conflicts = rotationConflicts(ctx.cache.snapshot(id, expected), s)
       if (conflicts.length > 0) throw new ChangedElsewhereError(id, conflicts)
     }
-    const credential = checkCredential(next.credential)
+    const credential = checkCredential(next.credential, s.style)
     const rotatedAt = next.rotatedAt === undefined ? ctx.now() : next.rotatedAt
     if (!Number.isSafeInteger(rotatedAt) || rotatedAt < 0)
       throw new InvalidInputError('The rotation time must be a time in milliseconds since 1970.')
@@ -206,28 +211,18 @@ export class EntryWriter {
     const oldSecret = stored.secret_ct
       ? this.openField(id, 'secret', s.version, stored.secret_ct)
       : null
-    const limit = ctx.historyLimit()
-    const masks = this.historyMasks(current)
     try {
-      const seq = ctx.store.nextHistorySeq(id)
-      if (limit > 0) {
-        ctx.store.addHistory(
-          id,
-          seq,
-          rotatedAt,
-          seal(ctx.key, oldKey, historyAssociatedData(ctx.vaultId, id, seq, 'key')),
-          oldSecret
-            ? seal(ctx.key, oldSecret, historyAssociatedData(ctx.vaultId, id, seq, 'secret'))
-            : null,
-        )
-        masks.unshift({ seq, rotatedAt, keyMask: current.keyMask })
-      }
-      ctx.store.trimHistory(id, limit)
+      const history = this.history.push(
+        current,
+        { key: oldKey, secret: oldSecret },
+        rotatedAt,
+        ctx.historyLimit(),
+      )
       const meta: EntryMeta = {
         ...this.metaOf(current),
         keyMask: maskKey(credential.key),
         hasSecret: credential.secret !== undefined,
-        history: masks.slice(0, limit),
+        history,
       }
       const nextClear = {
         status: s.status,
@@ -260,26 +255,9 @@ export class EntryWriter {
     return { put: [], removed: [id] }
   }
 
-  /** The masks of an entry's previous keys, newest first (opening old keys only for documents written before masks were kept). */
-  historyMasks(c: CachedEntry): HistoryMask[] {
-    if (c.history) return [...c.history]
-    const id = c.summary.id
-    return this.ctx.store.history(id).map((h) => {
-      const plain = this.openHistoryField(id, h.seq, 'key', h.key_ct)
-      const keyMask = maskKey(Buffer.from(plain).toString('utf8'))
-      wipe(plain)
-      return { seq: h.seq, rotatedAt: h.rotated_at, keyMask }
-    })
-  }
-
   /** Open a key or secret of an entry as sealed at `version`. */
   openField(id: string, field: SecretField, version: number, sealed: Uint8Array): Uint8Array {
     return this.openWith(id, sealed, fieldAssociatedData(this.ctx.vaultId, id, field, version))
-  }
-
-  /** Open a field of a previous credential. */
-  openHistoryField(id: string, seq: number, field: SecretField, sealed: Uint8Array): Uint8Array {
-    return this.openWith(id, sealed, historyAssociatedData(this.ctx.vaultId, id, seq, field))
   }
 
   private openWith(id: string, sealed: Uint8Array, ad: Uint8Array): Uint8Array {

@@ -19,6 +19,7 @@ import { ClearIndex } from './clear-index'
 import { cryptoReady, deriveSubkey, kdfParamsProblem, newVaultKey, wipe } from './crypto'
 import { EntryCache, haystackOf } from './entry-cache'
 import { EntryWriter, type WriteOptions, type WriteResult } from './entries'
+import { EntryHistory } from './history'
 import {
   EntryNotFoundError,
   EntryTamperedError,
@@ -72,6 +73,7 @@ interface Unlocked {
   macKey: Uint8Array
   cache: EntryCache
   writer: EntryWriter
+  history: EntryHistory
   integrity: IntegritySession
 }
 
@@ -332,22 +334,13 @@ export class Vault {
   history(id: string): HistoryItem[] {
     const c = this.cached(id)
     return this.fresh()
-      .writer.historyMasks(c)
+      .history.masks(c)
       .map((h, index) => ({ index, rotatedAt: h.rotatedAt, keyMask: h.keyMask }))
   }
 
   /** Decrypt a field of a previous credential (`index` as `history` numbers them). */
   revealHistory(id: string, index: number, field: SecretField): string {
-    const c = this.cached(id)
-    const { writer } = this.fresh()
-    const masks = writer.historyMasks(c)
-    const mask = Number.isInteger(index) ? masks[index] : undefined
-    const item = mask && this.store.history(id).find((h) => h.seq === mask.seq)
-    if (!item) throw new InvalidInputError(`Entry ${id} has no history item ${index}.`)
-    const plain = writer.openHistoryField(id, item.seq, field, fieldOf(item, field))
-    const text = Buffer.from(plain).toString('utf8')
-    wipe(plain)
-    return text
+    return this.fresh().history.reveal(this.cached(id), index, field)
   }
 
   /** Entries that failed to open, were rolled back or deleted outside Keywarden, with the reason. */
@@ -469,6 +462,7 @@ export class Vault {
       macKey,
       cache,
       integrity: new IntegritySession(this.store, this.vaultId, macKey, this.lastSeen, this.now),
+      history: new EntryHistory(this.vaultId, this.store, key),
       writer: new EntryWriter({
         vaultId: this.vaultId,
         store: this.store,
