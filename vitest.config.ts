@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist-node/ once: the tests that spawn the CLI, key server, browser mode and launcher
+    // run the compiled JavaScript, as users do.
+    globalSetup: ['test/global-setup.ts'],
   },
 })

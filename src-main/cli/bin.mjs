@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The `keywarden` command. Runs the TypeScript CLI through tsx so `npm install` alone makes it
-// usable (no build step); the desktop app bundles the same modules with electron-vite.
-import { register } from 'tsx/esm/api'
+// The `keywarden` command: the compiled CLI in dist-node/, which `npm install` builds (the
+// `prepare` script). A checkout where it is missing builds it once, here, on first run.
+// Only the compiled JavaScript runs: no TypeScript is compiled while a command runs.
+import { existsSync } from 'node:fs'
 
-register()
-const { runCli } = await import('./main.ts')
+const entry = new URL('../../dist-node/cli/main.mjs', import.meta.url)
+if (!existsSync(entry)) {
+  const { buildNode } = await import('../../scripts/build-node.mjs')
+  await buildNode({ onlyIfMissing: true })
+}
+const { runCli } = await import(entry.href)
 process.exitCode = await runCli(process.argv)

@@ -2,6 +2,7 @@
  * The `keywarden` command line: vault commands, reminders and the headless key server.
  * Each group of commands lives in its own module and registers itself here.
  */
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { registerVaultCommands } from './vault-commands'
 import { registerRemindersCommand } from './reminders-command'
@@ -9,10 +10,24 @@ import { registerKeyserverCommand } from './keyserver-command'
 import { CliError } from './io'
 import { argumentValues, commanderMessage, redact } from './safe-errors'
 
+/**
+ * The version in package.json. The path is the same from this source file and from its compiled
+ * copy (dist-node/cli/main.mjs): both sit two folders below the project root.
+ */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command()
     .name('keywarden')
     .description("A vault for developers' API keys")
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError(false)
     // Commander quotes option values in its errors; runCli prints its own wording instead.

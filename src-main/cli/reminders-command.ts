@@ -13,7 +13,8 @@ import { namesOf } from '../reminders/scheduler'
 import { readReminderSettings } from '../reminders/settings'
 import { ReminderError } from '../reminders/errors'
 import { checkNow } from '../reminders/validate'
-import { Vault, defaultVaultPath } from '../vault'
+// The vault (libsodium, SQLite) loads when the command runs, not when the CLI starts.
+import { defaultVaultPath } from '../vault/paths'
 import { CliError, PasswordSource } from './io'
 
 interface RemindersOptions {
@@ -61,6 +62,7 @@ async function run(opts: RemindersOptions): Promise<void> {
     throw new CliError(
       '--check needs the vault password (--unlock, --password-env or --password-stdin).',
     )
+  const { Vault } = await import('../vault')
   const vault = Vault.open(resolve(opts.vault ?? defaultVaultPath()))
   try {
     if (password !== null) await vault.unlock(password)

@@ -12,15 +12,12 @@ import {
   type EntryStyle,
   type KeyScope,
 } from '../providers'
-import {
-  DEFAULT_KDF,
-  Vault,
-  VaultError,
-  defaultVaultPath,
-  type EntryInput,
-  type EntryPatch,
-  type EntrySummary,
-} from '../vault'
+// The vault itself (libsodium, SQLite) is imported when a command runs, not when the CLI
+// starts: `--help` and `--version` need none of it. These three modules are light.
+import type { Vault } from '../vault'
+import { VaultError } from '../vault/errors'
+import { defaultVaultPath } from '../vault/paths'
+import { DEFAULT_KDF, type EntryInput, type EntryPatch, type EntrySummary } from '../vault/types'
 import { CliError, PasswordSource, fromEnvOption, type PasswordOptions } from './io'
 
 interface VaultOptions extends PasswordOptions {
@@ -178,16 +175,21 @@ function warnAboutShape(style: EntryStyle, credential: { key: string; secret?: s
     process.stderr.write(`warning: ${warning}\n`)
 }
 
+/** The Vault class, loaded on first use. */
+async function vaultClass(): Promise<typeof Vault> {
+  return (await import('../vault')).Vault
+}
+
 /** Open the vault named by the flags (default location when none). */
-function openVault(opts: VaultOptions): Vault {
-  return Vault.open(opts.vault ?? defaultVaultPath())
+async function openVault(opts: VaultOptions): Promise<Vault> {
+  return (await vaultClass()).open(opts.vault ?? defaultVaultPath())
 }
 
 /** Open, unlock, run, and always close; vault errors become clean CLI errors. */
 async function withVault<T>(opts: VaultOptions, fn: (vault: Vault) => T | Promise<T>): Promise<T> {
   return cliErrors(async () => {
     const passwords = new PasswordSource(opts)
-    const vault = openVault(opts)
+    const vault = await openVault(opts)
     try {
       await vault.unlock(await passwords.current(), { acceptOlder: opts.acceptOlder === true })
       return await fn(vault)
@@ -308,7 +310,7 @@ export function registerVaultCommands(program: Command): void {
           opts.passwordEnv !== undefined
             ? await passwords.current()
             : await passwords.fresh(undefined, 'Master password')
-        const vault = await Vault.create(path, password, { kdf })
+        const vault = await (await vaultClass()).create(path, password, { kdf })
         vault.close()
         process.stdout.write(`Created a vault at ${path}\n`)
       })
@@ -466,7 +468,7 @@ export function registerVaultCommands(program: Command): void {
     .action(async (opts: VaultOptions & { newPasswordEnv?: string }) => {
       await cliErrors(async () => {
         const passwords = new PasswordSource(opts)
-        const vault = openVault(opts)
+        const vault = await openVault(opts)
         try {
           const current = await passwords.current('Current master password: ')
           const next = await passwords.fresh(opts.newPasswordEnv)

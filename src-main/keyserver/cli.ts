@@ -7,8 +7,6 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
 import { CliError } from '../cli/io'
-import { DatabaseFromNewerVersionError } from '../db/sqlite'
-import { startKeyServer } from './index'
 
 export interface HeadlessOptions {
   port: string | number
@@ -28,6 +26,12 @@ export function parsePort(value: string | number): number {
 export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   const port = parsePort(options.port)
   if (!options.data) throw new CliError('--data <dir> is required.')
+  // Loaded here, not at the top: `keywarden` registers this command on every run, and fastify
+  // and SQLite are only needed once the server starts.
+  const [{ startKeyServer }, { DatabaseFromNewerVersionError }] = await Promise.all([
+    import('./index'),
+    import('../db/sqlite'),
+  ])
   const handle = await startKeyServer({
     dataDir: resolve(options.data),
     port,
