@@ -13,7 +13,7 @@ test('history: reveal and copy a previous key; hidden again after 30 s and on lo
   for (const next of [SECOND, THIRD]) {
     await page.getByRole('button', { name: 'Rotate' }).click()
     const rotate = page.getByRole('form', { name: 'Rotate key' })
-    await rotate.getByLabel('New key').fill(next)
+    await rotate.getByLabel('New key', { exact: true }).fill(next)
     await rotate.getByRole('button', { name: 'Save new key' }).click()
     await expect(page.getByRole('status')).toContainText('Rotated “ci-runner”')
   }
