@@ -163,7 +163,7 @@ function MainView() {
       {damaged.length > 0 && (
         <p role="alert" className="banner error">
           {damaged.length} {damaged.length === 1 ? 'entry' : 'entries'} could not be opened (damaged
-          or tampered) and are left untouched: {damaged.map((d) => d.id).join(', ')}.
+          or rolled back) and are left untouched: {damaged.map((d) => d.id).join(', ')}.
         </p>
       )}
       {view === 'entries' && (
