@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { reason, withoutNodedir } from '../../src-main/launcher/start'
+import { LAUNCHER_ENTRY } from '../helpers/node-entry'
 
 describe('npm start helpers', () => {
   it('says a failed download in words, and otherwise names the error line, not a stack frame', () => {
@@ -31,7 +32,7 @@ it('npm start falls back to browser mode with one line saying why and the URL to
   const data = mkdtempSync(join(tmpdir(), 'kw-start-'))
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src-main/launcher/start.ts', '--browser', '--no-open', '--data', data],
+    [LAUNCHER_ENTRY, '--browser', '--no-open', '--data', data],
     { env: { ...process.env, KEYWARDEN_TEST_KDF: 'fast' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let stdout = ''

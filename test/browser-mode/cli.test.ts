@@ -18,6 +18,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
+import { BROWSER_MODE_ENTRY } from '../helpers/node-entry'
 
 let dir: string
 /** Every process a test started and its descendants, stopped even when the test fails. */
@@ -83,7 +84,8 @@ async function exchange(url: string): Promise<{ status: number; token?: string }
   return { status: res.status, token: body.value?.token }
 }
 
-const NODE_CLI = ['--import', 'tsx', 'src-main/browser-mode/cli.ts']
+// The compiled entry point `npm run start:browser` runs (built by the test setup).
+const NODE_CLI = [BROWSER_MODE_ENTRY]
 
 it('prints exactly one JSON line with a one-time link, serves the API, stops on SIGTERM', async () => {
   const data = join(dir, 'data')

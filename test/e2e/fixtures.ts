@@ -30,9 +30,8 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(ROOT, 'src-main/browser-mode/cli.ts'),
+      // The compiled entry point `npm run start:browser` runs (`npm run test:e2e` builds it).
+      join(ROOT, 'dist-node/browser-mode/cli.mjs'),
       '--port',
       '0',
       '--data',

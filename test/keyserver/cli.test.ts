@@ -5,12 +5,14 @@ import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src-main/db/sqlite'
 import { KEYSERVER_MIGRATIONS } from '../../src-main/keyserver/migrations'
+import { KEYSERVER_ENTRY } from '../helpers/node-entry'
 
 const root = resolve(import.meta.dirname, '../..')
-// `node --import tsx` rather than the tsx CLI: the CLI relays SIGTERM to its child through a
-// 30 ms handshake that a loaded 2-core machine can miss (it then SIGKILLs and exits 143), and
-// what is under test is our process's own signal handling.
-const nodeArgs = ['--import', 'tsx']
+// The compiled entry point `npm run keyserver` runs (built by the test setup), with plain node.
+// The fixture below is TypeScript: `node --import tsx` rather than the tsx CLI, which relays
+// SIGTERM to its child through a 30 ms handshake that a loaded 2-core machine can miss (it then
+// SIGKILLs and exits 143), and what is under test is our process's own signal handling.
+const tsxArgs = ['--import', 'tsx']
 const folders: string[] = []
 afterEach(() => {
   for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true })
@@ -18,7 +20,7 @@ afterEach(() => {
 
 /** Start a headless server; resolve with its first stdout line and a way to stop it. */
 function launch(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, KEYWARDEN_ADMIN_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +51,7 @@ describe('headless key server', () => {
   it('prints exactly one JSON line, serves, and on SIGTERM flushes counters and exits 0', async () => {
     const data = mkdtempSync(join(tmpdir(), 'kw-ks-cli-'))
     folders.push(data)
-    const run = launch(['src-main/keyserver/cli.ts', '--port', '0', '--data', data])
+    const run = launch([KEYSERVER_ENTRY, '--port', '0', '--data', data])
     const line = JSON.parse(await run.listening) as {
       event: string
       url: string
@@ -93,7 +95,7 @@ describe('headless key server', () => {
     existsSync(join(root, 'src-main/cli', f)),
   )
   it.each([
-    ['the keyserver subcommand', ['test/keyserver/fixtures/subcommand.ts']],
+    ['the keyserver subcommand', [...tsxArgs, 'test/keyserver/fixtures/subcommand.ts']],
     ...(fullCli ? [['keywarden keyserver', ['src-main/cli/bin.mjs']]] : []),
   ])('%s takes the admin token from KEYWARDEN_ADMIN_TOKEN', async (_name, entry) => {
     const data = mkdtempSync(join(tmpdir(), 'kw-ks-cli-'))
@@ -119,7 +121,7 @@ describe('headless key server', () => {
     const data = mkdtempSync(join(tmpdir(), 'kw-ks-cli-'))
     folders.push(data)
     try {
-      const run = launch(['src-main/keyserver/cli.ts', '--port', String(port), '--data', data])
+      const run = launch([KEYSERVER_ENTRY, '--port', String(port), '--data', data])
       await run.listening.catch(() => undefined)
       expect((await run.exited).code).toBe(1)
       expect(run.output().stderr).toContain(`Port ${port} is already in use`)
@@ -130,7 +132,7 @@ describe('headless key server', () => {
   })
 
   it('refuses a bad port with a clear message and exit code 1', async () => {
-    const run = launch(['src-main/keyserver/cli.ts', '--port', 'http', '--data', tmpdir()])
+    const run = launch([KEYSERVER_ENTRY, '--port', 'http', '--data', tmpdir()])
     await run.listening.catch(() => undefined)
     expect((await run.exited).code).toBe(1)
     expect(run.output().stderr).toContain('--port must be a whole number from 0 to 65535.')
