@@ -315,7 +315,7 @@ export class AppServices {
         'INVALID_INPUT',
         'Give the new credential from the provider: only keys issued by the local key server rotate by themselves.',
       )
-    const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style)
+    const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style, input.expiresAt)
     return vault.rotate(
       input.id,
       {

@@ -3,6 +3,7 @@
  * its request log forwarded as events, and its admin API used to issue and rotate keys.
  */
 import { join } from 'node:path'
+import { DAY_MS } from '../providers'
 import type { IssueKeyInput, KeyServerLogLine, KeyServerStatus, ServerStyle } from '../ipc/contract'
 import { BUNDLED_KEYSERVER_HOST } from '../reminders/validate'
 import { AppError } from './errors'
@@ -123,16 +124,30 @@ export class KeyServerControl {
     return toIssuedKey(body, request.style)
   }
 
-  /** Rotate a key on the server the way its provider does; returns the new credential. */
-  async rotate(serverKeyId: string, style: ServerStyle): Promise<IssuedKey> {
+  /**
+   * Rotate a key on the server the way its provider does; returns the new credential. With
+   * `expiresAt` the new key gets that expiry on the server too (the form's choice), as whole days
+   * for Userplane, whose keys live exactly 7, 30, 60 or 90 days.
+   */
+  async rotate(
+    serverKeyId: string,
+    style: ServerStyle,
+    expiresAt?: number | null,
+  ): Promise<IssuedKey> {
     if (!this.handle) await this.start()
     const current = await this.currentId(serverKeyId)
-    const body = await this.admin(
+    const body: Record<string, unknown> = {}
+    if (typeof expiresAt === 'number') {
+      const days = (expiresAt - Date.now()) / DAY_MS
+      if (days <= 0) throw new AppError('INVALID_INPUT', 'The new expiry must be in the future.')
+      body.expiresInDays = style === 'userplane' ? Math.max(1, Math.round(days)) : days
+    }
+    const reply = await this.admin(
       'POST',
       `/admin/v1/keys/${encodeURIComponent(current)}/rotate`,
-      {},
+      body,
     )
-    return toIssuedKey(body, style)
+    return toIssuedKey(reply, style)
   }
 
   /**

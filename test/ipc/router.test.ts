@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CALL_NAMES, type CallName } from '../../src-main/ipc/contract'
 import { createRouter, toCallError, type Router } from '../../src-main/ipc/router'
@@ -211,6 +213,33 @@ describe('router: every call with valid input', () => {
     expect(log.length).toBeGreaterThan(0)
     expect(await ok('keyserver.stop')).toMatchObject({ running: false })
     expect(await ok('keyserver.log', {})).toEqual([])
+  })
+
+  it('rotating a key-server key gives the chosen expiry to the server too, not only the vault', async () => {
+    await ok('vault.create', { password: PASSWORD })
+    const entry = await ok<{ id: string; serverKeyId: string }>('keyserver.issue', {
+      style: 'userplane',
+      name: 'issued',
+      owner: 'alice',
+      expiresInDays: 30,
+    })
+    const chosen = Date.now() + 60 * DAY_MS
+    const rotated = await ok<{ expiresAt: number }>('entries.rotate', {
+      id: entry.id,
+      expiresAt: chosen,
+    })
+    expect(rotated.expiresAt).toBe(chosen)
+    const status = await ok<{ url: string; dataDir: string }>('keyserver.status')
+    const token = readFileSync(join(status.dataDir, 'admin-token'), 'utf8').trim()
+    const view = (await (
+      await fetch(new URL(`/admin/v1/keys/${entry.serverKeyId}`, status.url), {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { expiresAt: string | number | null }
+    const serverExpiry = new Date(view.expiresAt as string | number).getTime()
+    // Userplane keys live whole days: 60 of them from the rotation.
+    expect(Math.abs(serverExpiry - chosen)).toBeLessThan(60_000)
+    expect(await ok('entries.validate', { id: entry.id })).toMatchObject({ status: 'valid' })
   })
 
   it('keyserver.issue refused by the provider rules leaves the vault unchanged', async () => {
