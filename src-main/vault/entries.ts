@@ -21,7 +21,7 @@ import {
 import { checkCredential, checkInput, checkPatch, type CheckedInput } from './input'
 import { EntryHistory } from './history'
 import { mergeStalePatch, rotationConflicts } from './merge'
-import { boundOf, fieldAssociatedData, metaAssociatedData } from './sealing'
+import { boundOf, boundOfRow, fieldAssociatedData, metaAssociatedData } from './sealing'
 import type { EntryRow, SealedRow, VaultStore } from './store'
 import type { Credential, EntryInput, EntryPatch, EntrySummary, SecretField } from './types'
 
@@ -317,7 +317,7 @@ export class EntryWriter {
       last_check_status: s.lastCheck?.status ?? null,
       last_check_at: s.lastCheck?.at ?? null,
     }
-    const sealedMeta: EntryMeta = { ...meta, bound: boundOf(clearOf(row)) }
+    const sealedMeta: EntryMeta = { ...meta, bound: boundOfRow(row) }
     const written = ctx.store.updateEntry(
       {
         id: row.id,
@@ -373,7 +373,7 @@ export class EntryWriter {
       serverKeyId: input.serverKeyId,
       keyMask: maskKey(input.credential.key),
       hasSecret: input.credential.secret !== undefined,
-      bound: boundOf(clearOf(clear)),
+      bound: boundOfRow(clear),
       history: [],
     }
     const { last_check_status: _s, last_check_at: _a, ...insertable } = clear
@@ -395,17 +395,5 @@ export class EntryWriter {
           : null,
     }
     return { clear, meta, row }
-  }
-}
-
-/** The clear columns of a row, as the sealed document binds them. */
-export function clearOf(row: EntryRow) {
-  return {
-    style: row.style,
-    status: row.status,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastRotatedAt: row.last_rotated_at,
-    rotationPolicyDays: row.rotation_policy_days,
   }
 }

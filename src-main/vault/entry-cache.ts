@@ -8,7 +8,7 @@ import { STYLE_RULES, type KeyFacts } from '../providers'
 import { decodeMetaText, type EntryMeta } from './codec'
 import { BulkOpener, associatedText, open } from './crypto'
 import type { RecordChunk } from './read-ahead'
-import { metaAssociatedData } from './sealing'
+import { boundOfRow, metaAssociatedData } from './sealing'
 import type { EntryRow, VaultStore } from './store'
 import type { EntryStyle } from '../providers'
 import type { EntrySummary, ValidationStatus } from './types'
@@ -248,14 +248,7 @@ export class EntryCache {
   }
 
   private openMeta(row: EntryRow & { meta_ct: Uint8Array }): EntryMeta | null {
-    const bound = {
-      style: row.style,
-      status: row.status,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      lastRotatedAt: row.last_rotated_at,
-      rotationPolicyDays: row.rotation_policy_days,
-    }
+    const bound = boundOfRow(row)
     const plain = open(
       this.key,
       row.meta_ct,

@@ -5,6 +5,7 @@
  */
 import { associatedData } from './crypto'
 import { boundText, type BoundClear } from './codec'
+import type { EntryRow } from './store'
 import type { SecretField } from './types'
 
 /** Associated data of an entry's descriptive blob: also vouches for its clear columns. */
@@ -47,5 +48,17 @@ export function boundOf(c: BoundClear): BoundClear {
     expiresAt: c.expiresAt,
     lastRotatedAt: c.lastRotatedAt,
     rotationPolicyDays: c.rotationPolicyDays,
+  }
+}
+
+/** The clear columns of a stored row, as its sealed document binds them. */
+export function boundOfRow(row: EntryRow): BoundClear {
+  return {
+    style: row.style,
+    status: row.status,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastRotatedAt: row.last_rotated_at,
+    rotationPolicyDays: row.rotation_policy_days,
   }
 }
