@@ -1,12 +1,13 @@
 import { resolve } from 'node:path'
-import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
+import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
 // Our sources live at src-main/ and src-renderer/, off electron-vite's default src/main,
-// so every entry point is named here (style.md §1).
+// so every entry point is named here (style.md §1). Dependencies stay external in main and
+// preload (electron-vite's `build.externalizeDeps`, on by default since 5): main loads them from
+// node_modules, and the preload imports nothing but 'electron'.
 export default defineConfig({
   main: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -15,7 +16,6 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/preload',
       rollupOptions: {
