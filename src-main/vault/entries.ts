@@ -68,7 +68,7 @@ export class EntryWriter {
   }
 
   /** Add entries; all are added, or none. */
-  add(inputs: readonly EntryInput[]): WriteResult {
+  add(inputs: readonly EntryInput[], onProgress?: (added: number) => void): WriteResult {
     const { ctx } = this
     const now = ctx.now()
     const policy = ctx.policy()
@@ -97,6 +97,7 @@ export class EntryWriter {
       const sealed = this.sealNew(id, input, now)
       ctx.store.insertEntry(sealed.row)
       result.put.push({ row: sealed.clear, meta: sealed.meta, historyCount: 0 })
+      if (onProgress && result.put.length % 256 === 0) onProgress(result.put.length)
     }
     return result
   }

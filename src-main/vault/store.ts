@@ -324,6 +324,11 @@ export class VaultStore {
     this.s.clearReminders.run(id)
   }
 
+  /** Copy the whole database, as of one read transaction, into the file at `path`. */
+  copyTo(path: string): void {
+    this.db.prepare('VACUUM INTO ?').run(path)
+  }
+
   getSetting(key: string): string | undefined {
     return (this.s.getSetting.get(key) as { value: string } | undefined)?.value
   }

@@ -268,6 +268,33 @@ export class Vault {
   }
 
   /**
+   * An import in one transaction, all or nothing: add `inputs` and rotate the keys of existing
+   * entries (`rotations`, each entry once). `onProgress` hears how many were added so far.
+   */
+  importEntries(
+    inputs: readonly EntryInput[],
+    rotations: readonly { id: string; credential: Credential; expiresAt?: number | null }[] = [],
+    onProgress?: (added: number) => void,
+  ): EntrySummary[] {
+    if (!Array.isArray(inputs) || !Array.isArray(rotations))
+      throw new InvalidInputError('The entries must be a list.')
+    return this.write((w) => {
+      const result = w.add(inputs, onProgress)
+      for (const r of rotations) result.put.push(...w.rotate(r.id, r).put)
+      return result
+    })
+  }
+
+  /**
+   * Write a consistent copy of the vault file to `path` (absent or empty): the sealed rows, their
+   * history, reminder state and settings, under the same vault key (backup.ts re-wraps it).
+   */
+  copyFileTo(path: string): void {
+    this.assertOpen()
+    this.store.copyTo(path)
+  }
+
+  /**
    * Change an entry's descriptive fields, status, expiry or rotation policy. With
    * `expectedVersion` (the version a form was opened on) a stale change is merged field by field,
    * or refused with ChangedElsewhereError.
