@@ -1,6 +1,6 @@
 /**
- * Users, Wellows projects, per-account policies and server settings: small tables read on the
- * hot path from memory caches that admin writes keep in step.
+ * Users, Wellows projects, per-account policies and settings of one namespace: small tables
+ * read on the hot path from memory caches that admin writes keep in step.
  */
 import type { Db, Statement } from '../db/sqlite'
 import {
@@ -65,22 +65,25 @@ export class AccountRepository {
   constructor(
     private readonly db: Db,
     initialSettings: Settings = DEFAULT_SETTINGS,
+    readonly namespace = 'default',
   ) {
     this.stmts = {
       insertUser: db.prepare(
-        'INSERT INTO users (name, display_name, email, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO users (namespace, name, display_name, email, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      updateUser: db.prepare('UPDATE users SET display_name = ?, email = ? WHERE name = ?'),
-      deleteUser: db.prepare('DELETE FROM users WHERE name = ?'),
+      updateUser: db.prepare(
+        'UPDATE users SET display_name = ?, email = ? WHERE namespace = ? AND name = ?',
+      ),
+      deleteUser: db.prepare('DELETE FROM users WHERE namespace = ? AND name = ?'),
       insertProject: db.prepare(
-        'INSERT INTO projects (id, owner, name, created_at) VALUES (?, ?, ?, ?)',
+        'INSERT INTO projects (namespace, id, owner, name, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      deleteProjectsOf: db.prepare('DELETE FROM projects WHERE owner = ?'),
+      deleteProjectsOf: db.prepare('DELETE FROM projects WHERE namespace = ? AND owner = ?'),
       putPolicy: db.prepare(
-        'INSERT INTO policies (owner, json) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET json = excluded.json',
+        'INSERT INTO policies (namespace, owner, json) VALUES (?, ?, ?) ON CONFLICT (namespace, owner) DO UPDATE SET json = excluded.json',
       ),
       putSetting: db.prepare(
-        'INSERT INTO settings (name, json) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET json = excluded.json',
+        'INSERT INTO settings (namespace, name, json) VALUES (?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET json = excluded.json',
       ),
     }
     this.settings = { ...initialSettings }
@@ -94,15 +97,17 @@ export class AccountRepository {
     this.policies.clear()
     const users = this.db
       .prepare(
-        'SELECT id, name, display_name AS displayName, email, created_at AS createdAt FROM users',
+        'SELECT id, name, display_name AS displayName, email, created_at AS createdAt FROM users WHERE namespace = ?',
       )
-      .all() as UserRecord[]
+      .all(this.namespace) as UserRecord[]
     for (const u of users) this.users.set(u.name, u)
     const projects = this.db
-      .prepare('SELECT id, owner, name, created_at AS createdAt FROM projects')
-      .all() as ProjectRecord[]
+      .prepare('SELECT id, owner, name, created_at AS createdAt FROM projects WHERE namespace = ?')
+      .all(this.namespace) as ProjectRecord[]
     for (const p of projects) this.projects.set(p.id, p)
-    for (const row of this.db.prepare('SELECT owner, json FROM policies').all() as {
+    for (const row of this.db
+      .prepare('SELECT owner, json FROM policies WHERE namespace = ?')
+      .all(this.namespace) as {
       owner: string
       json: string
     }[])
@@ -111,7 +116,9 @@ export class AccountRepository {
         ...(JSON.parse(row.json) as Partial<Policy>),
       })
     const stored: Partial<Settings> = {}
-    for (const row of this.db.prepare('SELECT name, json FROM settings').all() as {
+    for (const row of this.db
+      .prepare('SELECT name, json FROM settings WHERE namespace = ?')
+      .all(this.namespace) as {
       name: keyof Settings
       json: string
     }[])
@@ -137,7 +144,7 @@ export class AccountRepository {
     if (existing) return existing
     const displayName = details.displayName ?? name
     const email = details.email ?? `${name.replace(/[^A-Za-z0-9._-]/g, '_') || 'user'}@example.test`
-    const info = this.stmts.insertUser!.run(name, displayName, email, now)
+    const info = this.stmts.insertUser!.run(this.namespace, name, displayName, email, now)
     const user: UserRecord = {
       id: Number(info.lastInsertRowid),
       name,
@@ -157,15 +164,15 @@ export class AccountRepository {
     if (!u) return undefined
     if (details.displayName !== undefined) u.displayName = details.displayName
     if (details.email !== undefined) u.email = details.email
-    this.stmts.updateUser!.run(u.displayName, u.email, name)
+    this.stmts.updateUser!.run(u.displayName, u.email, this.namespace, name)
     return u
   }
 
   /** Delete a user and their projects (their keys are revoked by the caller). */
   deleteUser(name: string): boolean {
     if (!this.users.delete(name)) return false
-    this.stmts.deleteUser!.run(name)
-    this.stmts.deleteProjectsOf!.run(name)
+    this.stmts.deleteUser!.run(this.namespace, name)
+    this.stmts.deleteProjectsOf!.run(this.namespace, name)
     for (const [id, p] of this.projects) if (p.owner === name) this.projects.delete(id)
     return true
   }
@@ -181,7 +188,7 @@ export class AccountRepository {
   }
 
   addProject(p: ProjectRecord): ProjectRecord {
-    this.stmts.insertProject!.run(p.id, p.owner, p.name, p.createdAt)
+    this.stmts.insertProject!.run(this.namespace, p.id, p.owner, p.name, p.createdAt)
     this.projects.set(p.id, p)
     return p
   }
@@ -198,7 +205,7 @@ export class AccountRepository {
 
   putPolicy(owner: string, patch: Partial<Policy>): Policy {
     const next = { ...this.policy(owner), ...patch }
-    this.stmts.putPolicy!.run(owner, JSON.stringify(next))
+    this.stmts.putPolicy!.run(this.namespace, owner, JSON.stringify(next))
     this.policies.set(owner, next)
     return next
   }
@@ -206,7 +213,8 @@ export class AccountRepository {
   putSettings(patch: Partial<Settings>): Settings {
     this.db.transaction(() => {
       for (const [name, value] of Object.entries(patch))
-        if (value !== undefined) this.stmts.putSetting!.run(name, JSON.stringify(value))
+        if (value !== undefined)
+          this.stmts.putSetting!.run(this.namespace, name, JSON.stringify(value))
     })()
     this.settings = { ...this.settings, ...patch }
     return this.settings

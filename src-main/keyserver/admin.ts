@@ -1,11 +1,15 @@
 /**
- * The admin API under /admin: Bearer token checked in constant time before anything else,
- * every body validated with the zod schemas the OpenAPI document is generated from.
+ * The admin API under /admin: Bearer token checked in constant time before anything else (and,
+ * on loopback, the Host header: a page on another site cannot reach it by DNS rebinding), every
+ * body validated with the zod schemas the OpenAPI document is generated from. Calls act on the
+ * namespace named by `?namespace=<name>`, else the default one.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { AdminError } from './errors'
 import { buildOpenApiDocument } from './openapi'
+import { registerNamespaceAdmin } from './admin-namespaces'
+import type { Namespace, NamespaceRegistry } from './namespaces'
 import type { RequestLog } from './request-log'
 import {
   CreateKeyBody,
@@ -16,8 +20,6 @@ import {
   SettingsBody,
   describeIssues,
 } from './schemas'
-import type { KeyService } from './service'
-import type { CounterStore } from './counters'
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body)
@@ -28,18 +30,37 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
 export interface AdminDeps {
-  service: KeyService
-  counters: CounterStore
+  registry: NamespaceRegistry
   log: RequestLog
   checkToken: (presented: string | undefined) => boolean
+  /** Host header values the admin API accepts, or null to accept any (a non-loopback bind). */
+  allowedHosts: () => Set<string> | null
+  /** The server's base URL (for the namespace base URLs the API reports). */
+  baseUrl: () => string
+}
+
+/** The namespace an admin call acts on: `?namespace=<name>`, else the default one. */
+function nsOf(deps: AdminDeps, req: FastifyRequest): Namespace {
+  const name = (req.query as Record<string, unknown>).namespace
+  if (name === undefined) return deps.registry.default
+  if (typeof name !== 'string') throw new AdminError(400, 'invalid-query', 'Give one namespace.')
+  return deps.registry.mustGet(name)
 }
 
 /** Mount the admin API (as an encapsulated plugin so its auth hook covers only /admin). */
 export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
-  const { service } = deps
   const openapi = buildOpenApiDocument()
   void app.register(async (admin) => {
     admin.addHook('onRequest', async (req, reply) => {
+      // Before the token: a rebinding page has no token, but it should not even learn that.
+      const hosts = deps.allowedHosts()
+      if (hosts && !hosts.has(String(req.headers.host ?? '').toLowerCase()))
+        return reply
+          .code(403)
+          .send({
+            error: 'forbidden-host',
+            message: 'The admin API answers only on its own address.',
+          })
       const auth = req.headers.authorization
       const m = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null
       if (!deps.checkToken(m ? m[1] : undefined)) {
@@ -48,12 +69,21 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
           message: 'A valid admin token is required (Authorization: Bearer <token>).',
         })
       }
+      // Admin answers carry credentials (issue, rotate) and key details: never cached anywhere.
+      void reply.header('cache-control', 'no-store')
+      // A form body is never parsed for the admin API, so it can never be quoted back in an error.
+      const type = String(req.headers['content-type'] ?? '')
+      if (/^\s*(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type))
+        return reply
+          .code(415)
+          .send({ error: 'unsupported-media-type', message: 'Send the body as application/json.' })
     })
+    const service = (req: FastifyRequest) => nsOf(deps, req).service
 
     admin.get('/admin/openapi.json', async () => openapi)
 
     admin.post('/admin/v1/keys', async (req, reply) => {
-      const issued = service.createKey(parse(CreateKeyBody, req.body))
+      const issued = service(req).createKey(parse(CreateKeyBody, req.body))
       return reply.code(201).send(issued)
     })
     admin.get('/admin/v1/keys', async (req) => {
@@ -62,72 +92,79 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         style: typeof q.style === 'string' ? q.style : undefined,
         owner: typeof q.owner === 'string' ? q.owner : undefined,
       }
-      return { keys: service.listKeys(filter) }
+      return { keys: service(req).listKeys(filter) }
     })
-    admin.get('/admin/v1/keys/:id', async (req: IdReq) => service.getKey(req.params.id))
-    admin.delete('/admin/v1/keys/:id', async (req: IdReq) => service.revokeKey(req.params.id))
-    admin.post('/admin/v1/keys/:id/revoke', async (req: IdReq) => service.revokeKey(req.params.id))
+    admin.get('/admin/v1/keys/:id', async (req: IdReq) => service(req).getKey(req.params.id))
+    admin.delete('/admin/v1/keys/:id', async (req: IdReq) => service(req).revokeKey(req.params.id))
+    admin.post('/admin/v1/keys/:id/revoke', async (req: IdReq) =>
+      service(req).revokeKey(req.params.id),
+    )
     admin.post('/admin/v1/keys/:id/rotate', async (req: IdReq) =>
-      service.rotateKey(req.params.id, parse(RotateKeyBody, req.body ?? {})),
+      service(req).rotateKey(req.params.id, parse(RotateKeyBody, req.body ?? {})),
     )
     admin.post('/admin/v1/keys/:id/activate', async (req: IdReq) =>
-      service.setActive(req.params.id, true),
+      service(req).setActive(req.params.id, true),
     )
     admin.post('/admin/v1/keys/:id/deactivate', async (req: IdReq) =>
-      service.setActive(req.params.id, false),
+      service(req).setActive(req.params.id, false),
     )
-    admin.post('/admin/v1/keys/:id/expire', async (req: IdReq) => service.expireKey(req.params.id))
+    admin.post('/admin/v1/keys/:id/expire', async (req: IdReq) =>
+      service(req).expireKey(req.params.id),
+    )
     admin.get('/admin/v1/keys/:id/usage', async (req: IdReq) => ({
       id: req.params.id,
-      counters: service.keyUsage(req.params.id),
+      counters: service(req).keyUsage(req.params.id),
     }))
 
     admin.post('/admin/v1/users', async (req, reply) =>
-      reply.code(201).send(service.createUser(parse(CreateUserBody, req.body))),
+      reply.code(201).send(service(req).createUser(parse(CreateUserBody, req.body))),
     )
-    admin.get('/admin/v1/users', async () => ({ users: service.listUsers() }))
+    admin.get('/admin/v1/users', async (req) => ({ users: service(req).listUsers() }))
     admin.delete(
       '/admin/v1/users/:name',
       async (req: FastifyRequest<{ Params: { name: string } }>) =>
-        service.deleteUser(req.params.name),
+        service(req).deleteUser(req.params.name),
     )
 
     admin.post('/admin/v1/projects', async (req, reply) =>
-      reply.code(201).send(service.createProject(parse(CreateProjectBody, req.body))),
+      reply.code(201).send(service(req).createProject(parse(CreateProjectBody, req.body))),
     )
     admin.get('/admin/v1/projects', async (req) => {
       const owner = (req.query as Record<string, unknown>).owner
-      return { projects: service.listProjects(typeof owner === 'string' ? owner : undefined) }
+      return { projects: service(req).listProjects(typeof owner === 'string' ? owner : undefined) }
     })
 
     admin.get(
       '/admin/v1/policy/:owner',
       async (req: FastifyRequest<{ Params: { owner: string } }>) => ({
         owner: req.params.owner,
-        ...service.getPolicy(req.params.owner),
+        ...service(req).getPolicy(req.params.owner),
       }),
     )
     admin.put(
       '/admin/v1/policy/:owner',
       async (req: FastifyRequest<{ Params: { owner: string } }>) => ({
         owner: req.params.owner,
-        ...service.putPolicy(req.params.owner, parse(PolicyBody, req.body)),
+        ...service(req).putPolicy(req.params.owner, parse(PolicyBody, req.body)),
       }),
     )
 
-    admin.get('/admin/v1/settings', async () => service.getSettings())
+    admin.get('/admin/v1/settings', async (req) => service(req).getSettings())
     admin.put('/admin/v1/settings', async (req) =>
-      service.putSettings(parse(SettingsBody, req.body)),
+      service(req).putSettings(parse(SettingsBody, req.body)),
     )
 
-    admin.get('/admin/v1/usage', async () => ({ counters: deps.counters.all() }))
+    admin.get('/admin/v1/usage', async (req) => ({ counters: nsOf(deps, req).counters.all() }))
     admin.get('/admin/v1/log', async (req) => {
       const limit = Number((req.query as Record<string, unknown>).limit ?? 100)
-      return { entries: deps.log.recent(Number.isFinite(limit) ? limit : 100) }
+      const ns = nsOf(deps, req)
+      return { entries: deps.log.recent(Number.isFinite(limit) ? limit : 100, ns.name) }
     })
-    admin.post('/admin/v1/reset', async () => {
-      service.reset()
+    admin.post('/admin/v1/reset', async (req) => {
+      deps.registry.reset(nsOf(deps, req).name)
       return { reset: true }
     })
+
+    registerNamespaceAdmin(admin, deps.registry, deps.baseUrl)
   })
 }

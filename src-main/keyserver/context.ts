@@ -1,6 +1,7 @@
 /**
- * What the provider routes share: the clock, the key index, accounts, counters, rate windows
- * and the request log, plus the one authentication step every style starts with.
+ * What the provider routes share within one namespace: its clock, key index, accounts,
+ * counters, rate windows and the request log, plus the one authentication step every style
+ * starts with. A request carries its namespace's context (set by the routing hook).
  */
 import type { FastifyRequest } from 'fastify'
 import type { ServerStyle } from '../providers'
@@ -12,12 +13,29 @@ import type { RequestLog } from './request-log'
 import { effectiveStatus, isExpired } from './state'
 
 export interface StyleContext {
+  /** The namespace's name ('default' for paths without /ns/<name>). */
+  namespace: string
+  /** The namespace's clock: the server's time plus the namespace's offset. */
   now: () => number
   keys: KeyRepository
   accounts: AccountRepository
   counters: CounterStore
   rates: RateLimiter
   log: RequestLog
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The context of the namespace the request reached, set by the routing hook. */
+    kwCtx: StyleContext | null
+    /** The injected fault the request met (as the log and X-Keywarden-Fault name it), or null. */
+    kwFault: string | null
+  }
+}
+
+/** The namespace context of a provider request (set before any provider handler runs). */
+export function ctxOf(req: FastifyRequest): StyleContext {
+  return req.kwCtx!
 }
 
 /** How a presented credential fares. `wrong-style` and `unknown` look the same to a client. */
@@ -74,6 +92,8 @@ export function logRequest(
     keyId,
     status,
     outcome,
+    namespace: ctx.namespace,
+    fault: req.kwFault,
   })
 }
 

@@ -1,5 +1,5 @@
 /**
- * In-memory counters (usage per key, credits and tests spent per account, rate-limit windows
+ * One namespace's in-memory counters (usage per key, credits and tests spent per account, rate-limit windows
  * that must survive a restart). Requests only touch the Map; dirty entries are written to
  * SQLite in one transaction by the flusher, never one synchronous disk write per request.
  */
@@ -13,12 +13,18 @@ export class CounterStore {
   private readonly upsert: Statement
   private readonly remove: Statement
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    readonly namespace = 'default',
+  ) {
     this.upsert = db.prepare(
-      'INSERT INTO counters (scope, name, value) VALUES (?, ?, ?) ON CONFLICT (scope, name) DO UPDATE SET value = excluded.value',
+      'INSERT INTO counters (namespace, scope, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, scope, name) DO UPDATE SET value = excluded.value',
     )
-    this.remove = db.prepare('DELETE FROM counters WHERE scope = ? AND name = ?')
-    for (const row of db.prepare('SELECT scope, name, value FROM counters').all() as {
+    this.remove = db.prepare('DELETE FROM counters WHERE namespace = ? AND scope = ? AND name = ?')
+    const rows = db
+      .prepare('SELECT scope, name, value FROM counters WHERE namespace = ?')
+      .all(namespace)
+    for (const row of rows as {
       scope: string
       name: string
       value: number
@@ -81,8 +87,8 @@ export class CounterStore {
         for (const k of keys) {
           const [scope, name] = k.split(SEP) as [string, string]
           const v = this.values.get(k)
-          if (v === undefined) this.remove.run(scope, name)
-          else this.upsert.run(scope, name, v)
+          if (v === undefined) this.remove.run(this.namespace, scope, name)
+          else this.upsert.run(this.namespace, scope, name, v)
         }
       })()
     } catch (error) {

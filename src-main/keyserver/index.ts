@@ -6,27 +6,24 @@ import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { openDatabase } from '../db/sqlite'
 import { DAY_MS } from '../providers'
-import { AccountRepository, DEFAULT_SETTINGS, type Settings } from './accounts'
+import { DEFAULT_SETTINGS, type Settings } from './accounts'
 import { registerAdmin } from './admin'
-import type { StyleContext } from './context'
-import { CounterStore } from './counters'
+import { baseUrlsOf } from './admin-namespaces'
 import { AdminError } from './errors'
-import { KeyRepository } from './keys'
 import { KEYSERVER_MIGRATIONS } from './migrations'
-import { RateLimiter } from './rate-limit'
+import { NamespaceRegistry } from './namespaces'
+import { registerProviderDocs } from './provider-openapi'
 import { RequestLog, type RequestLogEntry } from './request-log'
+import { registerProviders } from './routing'
 import { ensureDataDir, loadHmacSecret, makeTokenChecker, resolveAdminToken } from './secrets'
-import { KeyService } from './service'
-import { registerBlazemeter } from './styles/blazemeter'
-import { registerSimilarweb } from './styles/similarweb'
-import { registerUserplane } from './styles/userplane'
-import { registerWebPageTest } from './styles/webpagetest'
-import { registerWellows } from './styles/wellows'
 
 export type { RequestLogEntry } from './request-log'
 
 export interface KeyServerOptions {
-  /** Default 127.0.0.1. */
+  /**
+   * Default 127.0.0.1. Any other address exposes the server to the network: the admin token must
+   * then be given (option or KEYWARDEN_ADMIN_TOKEN), never generated into the data folder.
+   */
   host?: string
   /** 0 = a free port. */
   port?: number
@@ -50,6 +47,13 @@ export interface KeyServerHandle {
   /** Subscribe to request log entries; returns the unsubscribe. */
   onLog(listener: (entry: RequestLogEntry) => void): () => void
   recentLog(limit?: number): RequestLogEntry[]
+  /** Per provider, the base URL of a namespace's clients. */
+  baseUrls(namespace?: string): Record<string, string>
+}
+
+/** Whether an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
 }
 
 export const BODY_LIMIT_BYTES = 64 * 1024
@@ -98,7 +102,15 @@ function installErrorHandling(app: FastifyInstance): void {
 
 /** Start the key server; resolves once it is listening. */
 export async function startKeyServer(options: KeyServerOptions): Promise<KeyServerHandle> {
-  const now = options.now ?? Date.now
+  const baseNow = options.now ?? Date.now
+  const host = options.host ?? '127.0.0.1'
+  const loopback = isLoopbackHost(host)
+  if (!loopback && !options.adminToken && !process.env.KEYWARDEN_ADMIN_TOKEN)
+    throw new AdminError(
+      400,
+      'admin-token-required',
+      'Listening beyond loopback needs an admin token from KEYWARDEN_ADMIN_TOKEN or a token file.',
+    )
   ensureDataDir(options.dataDir)
   const token = resolveAdminToken(options.dataDir, options.adminToken)
   const hmacSecret = loadHmacSecret(options.dataDir)
@@ -113,22 +125,8 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
         ? { webpagetestGraceMs: options.webpagetestGraceDays * DAY_MS }
         : {}),
     }
-    const keys = new KeyRepository(db, hmacSecret)
-    const accounts = new AccountRepository(db, initialSettings)
-    const counters = new CounterStore(db)
     const log = new RequestLog(db)
-    const rates = new RateLimiter()
-    const service = new KeyService({
-      db,
-      keys,
-      accounts,
-      counters,
-      log,
-      rates,
-      now,
-      initialSettings,
-    })
-    const ctx: StyleContext = { now, keys, accounts, counters, rates, log }
+    const registry = new NamespaceRegistry({ db, hmacSecret, log, baseNow, initialSettings })
 
     app = Fastify({
       logger: false,
@@ -142,22 +140,36 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
           .send({ error: 'malformed-request', message: 'The request URL is not valid.' })
       },
     })
+    let port = options.port ?? 0
+    const url = () => `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+    // On loopback the admin API answers only to its own Host (DNS rebinding); beyond loopback
+    // any name may reach it, and the token is what guards it.
+    let hosts: Set<string> | null = null
     installErrorHandling(app)
-    registerAdmin(app, { service, counters, log, checkToken: makeTokenChecker(token.token) })
-    registerWebPageTest(app, ctx)
-    registerSimilarweb(app, ctx)
-    registerUserplane(app, ctx)
-    registerWellows(app, ctx)
-    registerBlazemeter(app, ctx)
+    app.get('/healthz', async () => ({ status: 'ok' }))
+    registerAdmin(app, {
+      registry,
+      log,
+      checkToken: makeTokenChecker(token.token),
+      allowedHosts: () => hosts,
+      baseUrl: url,
+    })
+    registerProviders(app, registry)
+    registerProviderDocs(app)
 
-    const host = options.host ?? '127.0.0.1'
-    await app.listen({ host, port: options.port ?? 0 })
+    await app.listen({ host, port })
     const address = app.server.address()
-    const port = typeof address === 'object' && address ? address.port : (options.port ?? 0)
+    port = typeof address === 'object' && address ? address.port : port
+    if (loopback)
+      hosts = new Set(
+        [host.includes(':') ? `[${host}]` : host, 'localhost', '127.0.0.1', '[::1]'].map(
+          (h) => `${h}:${port}`,
+        ),
+      )
 
     const flush = () => {
       try {
-        counters.flush()
+        registry.flush()
         log.flush()
       } catch {
         // Kept in memory and retried at the next tick; a full disk must not stop validation.
@@ -169,7 +181,7 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
     const server = app
     let closing: Promise<void> | undefined
     return {
-      url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      url: url(),
       port,
       adminToken: token.token,
       adminTokenFile: token.file,
@@ -177,7 +189,7 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
         closing ??= (async () => {
           clearInterval(timer)
           await server.close()
-          counters.flush()
+          registry.flush()
           log.flush()
           db.close()
         })()
@@ -185,6 +197,7 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       },
       onLog: (listener) => log.subscribe(listener),
       recentLog: (limit) => log.recent(limit),
+      baseUrls: (namespace = 'default') => baseUrlsOf(url(), namespace),
     }
   } catch (error) {
     if (app) await app.close().catch(() => undefined)

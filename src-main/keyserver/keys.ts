@@ -1,5 +1,5 @@
 /**
- * The keys table and its in-memory index. SQLite holds the truth (written synchronously by
+ * The keys of one namespace and their in-memory index. SQLite holds the truth (written synchronously by
  * admin calls); the Map keyed by HMAC is what validation reads, loaded at start and updated in
  * the same call as every write, so the hot path never touches the disk.
  */
@@ -75,8 +75,9 @@ function fromRow(r: Row): KeyRecord {
   }
 }
 
-function toParams(k: KeyRecord): unknown[] {
+function toParams(k: KeyRecord, namespace: string): unknown[] {
   return [
+    namespace,
     k.style,
     k.owner,
     k.name,
@@ -99,7 +100,7 @@ function toParams(k: KeyRecord): unknown[] {
 }
 
 const COLUMNS =
-  'style, owner, name, status, level, project_id, api_type, read_only, key_hash, display_prefix, last4, created_at, issued_at, expires_at, revoke_at, revoked_at, replaced_by, id'
+  'namespace, style, owner, name, status, level, project_id, api_type, read_only, key_hash, display_prefix, last4, created_at, issued_at, expires_at, revoke_at, revoked_at, replaced_by, id'
 
 /** How many recently presented credentials keep their digest in memory (see findByCredential). */
 const RECENT_DIGESTS = 1024
@@ -115,6 +116,8 @@ export class KeyRepository {
   constructor(
     private readonly db: Db,
     private readonly hmacSecret: Buffer,
+    /** The namespace whose keys this repository holds; a key of another is never found. */
+    readonly namespace: string,
   ) {
     this.insertStmt = db.prepare(
       `INSERT INTO keys (${COLUMNS}) VALUES (${COLUMNS.split(',')
@@ -123,9 +126,9 @@ export class KeyRepository {
     )
     this.updateStmt = db.prepare(
       `UPDATE keys SET ${COLUMNS.split(', ')
-        .filter((c) => c !== 'id')
+        .filter((c) => c !== 'id' && c !== 'namespace')
         .map((c) => `${c} = ?`)
-        .join(', ')} WHERE id = ?`,
+        .join(', ')} WHERE id = ? AND namespace = ?`,
     )
     this.reload()
   }
@@ -135,7 +138,8 @@ export class KeyRepository {
     this.recentDigests.clear()
     this.byHash.clear()
     this.byId.clear()
-    for (const row of this.db.prepare('SELECT * FROM keys').all() as Row[]) this.index(fromRow(row))
+    const rows = this.db.prepare('SELECT * FROM keys WHERE namespace = ?').all(this.namespace)
+    for (const row of rows as Row[]) this.index(fromRow(row))
   }
 
   private index(k: KeyRecord): void {
@@ -184,13 +188,14 @@ export class KeyRepository {
   }
 
   insert(k: KeyRecord): void {
-    this.insertStmt.run(...toParams(k))
+    this.insertStmt.run(...toParams(k, this.namespace))
     this.index(k)
   }
 
   /** Write a changed record; `previousHash` when the key material changed (in-slot rotation). */
   update(k: KeyRecord, previousHash?: string): void {
-    this.updateStmt.run(...toParams(k))
+    const [, ...rest] = toParams(k, this.namespace)
+    this.updateStmt.run(...rest, this.namespace)
     if (previousHash !== undefined && previousHash !== k.keyHash) this.byHash.delete(previousHash)
     this.index(k)
   }

@@ -15,6 +15,13 @@ export interface RequestLogEntry {
   keyId: string | null
   status: number
   outcome: string
+  /**
+   * The namespace the request reached ('default' for the paths without /ns/<name>). Optional in
+   * the type only so that readers written before namespaces still type-check; always set here.
+   */
+  namespace?: string
+  /** The injected fault the request met (kind and rule), or null. */
+  fault?: string | null
 }
 
 const RING_SIZE = 1000
@@ -36,14 +43,14 @@ export class RequestLog {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO request_log (time, method, path, style, key_id, status, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO request_log (time, method, path, style, key_id, status, outcome, namespace, fault) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     this.prune = db.prepare(
       'DELETE FROM request_log WHERE seq <= (SELECT MAX(seq) FROM request_log) - ?',
     )
     const rows = db
       .prepare(
-        'SELECT time, method, path, style, key_id AS keyId, status, outcome FROM request_log ORDER BY seq DESC LIMIT ?',
+        'SELECT time, method, path, style, key_id AS keyId, status, outcome, namespace, fault FROM request_log ORDER BY seq DESC LIMIT ?',
       )
       .all(RING_SIZE) as RequestLogEntry[]
     this.ring = rows.reverse()
@@ -64,10 +71,15 @@ export class RequestLog {
     }
   }
 
-  /** The most recent entries, oldest first. */
-  recent(limit = 100): RequestLogEntry[] {
+  /** The most recent entries, oldest first; of one namespace when it is named. */
+  recent(limit = 100, namespace?: string): RequestLogEntry[] {
     const n = Math.max(0, Math.min(limit, RING_SIZE))
-    return this.ring.slice(-n)
+    if (n === 0) return []
+    if (namespace === undefined) return this.ring.slice(-n)
+    const out: RequestLogEntry[] = []
+    for (let i = this.ring.length - 1; i >= 0 && out.length < n; i--)
+      if ((this.ring[i]!.namespace ?? 'default') === namespace) out.push(this.ring[i]!)
+    return out.reverse()
   }
 
   /** Subscribe to new entries; returns the unsubscribe for this exact listener. */
@@ -86,7 +98,17 @@ export class RequestLog {
     try {
       this.db.transaction(() => {
         for (const e of batch)
-          this.insert.run(e.time, e.method, e.path, e.style, e.keyId, e.status, e.outcome)
+          this.insert.run(
+            e.time,
+            e.method,
+            e.path,
+            e.style,
+            e.keyId,
+            e.status,
+            e.outcome,
+            e.namespace ?? 'default',
+            e.fault ?? null,
+          )
         this.prune.run(KEEP_ON_DISK)
       })()
     } catch (error) {
@@ -96,9 +118,10 @@ export class RequestLog {
     }
   }
 
-  /** Drop everything (the admin reset); the caller clears the table. */
-  clear(): void {
-    this.ring = []
-    this.pending = []
+  /** Drop one namespace's entries from memory (its reset or removal); the caller clears the table. */
+  clear(namespace: string): void {
+    const keep = (e: RequestLogEntry) => (e.namespace ?? 'default') !== namespace
+    this.ring = this.ring.filter(keep)
+    this.pending = this.pending.filter(keep)
   }
 }

@@ -118,3 +118,51 @@ export function describeIssues(error: z.ZodError): string {
     .map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`)
     .join('; ')
 }
+
+export const CreateNamespaceBody = z
+  .strictObject({
+    name: z.string().min(1).max(63).describe('Letters, digits, ".", "-", "_"; e.g. a CI job id.'),
+    seed: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Seed of the fault draws; generated (and reported) when left out.'),
+  })
+  .describe('A new isolated namespace.')
+
+export const ClockBody = z
+  .union([
+    z.strictObject({
+      at: z.iso.datetime({ offset: true }).describe('Set the clock to this time.'),
+    }),
+    z.strictObject({
+      offsetSeconds: z
+        .number()
+        .min(-100 * 365 * 86_400)
+        .max(100 * 365 * 86_400)
+        .describe("Set the clock this far from the server's time."),
+    }),
+  ])
+  .describe("Set a namespace's clock; it keeps running from there.")
+
+export const AdvanceBody = z
+  .strictObject({
+    seconds: z
+      .number()
+      .min(-100 * 365 * 86_400)
+      .max(100 * 365 * 86_400)
+      .describe('Move the clock forward (or back, if negative).'),
+  })
+  .describe("Advance a namespace's clock.")
+
+export const ClockView = z.object({ now: Time, offsetSeconds: z.number() })
+
+export const NamespaceView = z.object({
+  name: z.string(),
+  seed: z.string(),
+  createdAt: Time,
+  clock: ClockView,
+  faultRules: z.number().describe('How many fault rules are set.'),
+  baseUrls: z.record(StyleSchema, z.string()).describe('Per provider, the base URL a client uses.'),
+})

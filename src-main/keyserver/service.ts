@@ -55,6 +55,8 @@ function violationError(v: RuleViolation): AdminError {
 }
 
 export interface ServiceDeps {
+  /** The namespace every operation of this service reads and writes. */
+  namespace: string
   db: Db
   keys: KeyRepository
   accounts: AccountRepository
@@ -423,26 +425,38 @@ export class KeyService {
     return this.getSettings()
   }
 
-  /** Delete everything (tests): keys, users, projects, policies, settings, counters, log. */
+  /**
+   * Empty the namespace (tests): its keys, users, projects, policies, settings, counters and log
+   * entries. Other namespaces are untouched.
+   */
   reset(): void {
-    this.d.db.transaction(() => {
-      for (const table of [
-        'keys',
-        'users',
-        'projects',
-        'policies',
-        'settings',
-        'counters',
-        'request_log',
-      ])
-        this.d.db.prepare(`DELETE FROM ${table}`).run()
-    })()
+    deleteNamespaceRows(this.d.db, this.d.namespace)
     this.d.keys.clear()
     this.d.accounts.clear(this.d.initialSettings)
     this.d.counters.clear()
-    this.d.log.clear()
+    this.d.log.clear(this.d.namespace)
     this.d.rates.clear()
   }
+}
+
+/** Every table that holds rows of a namespace (the namespaces table itself aside). */
+export const NAMESPACED_TABLES = [
+  'keys',
+  'users',
+  'projects',
+  'policies',
+  'settings',
+  'counters',
+  'request_log',
+  'blazemeter_items',
+] as const
+
+/** Delete a namespace's rows from every table, in one transaction. */
+export function deleteNamespaceRows(db: Db, namespace: string): void {
+  db.transaction(() => {
+    for (const table of NAMESPACED_TABLES)
+      db.prepare(`DELETE FROM ${table} WHERE namespace = ?`).run(namespace)
+  })()
 }
 
 type StoredMaterial = Pick<KeyRecord, 'keyHash' | 'displayPrefix' | 'last4'>

@@ -23,7 +23,7 @@ function tempDb(): string {
 describe('key server migrations', () => {
   it('0010-initial creates STRICT tables and records the version', () => {
     const db = openDatabase(tempDb(), { migrations: KEYSERVER_MIGRATIONS })
-    expect(schemaVersion(db)).toBe(11)
+    expect(schemaVersion(db)).toBe(12)
     const tables = db
       .prepare(
         "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -33,8 +33,10 @@ describe('key server migrations', () => {
       sql: string
     }[]
     expect(tables.map((t) => t.name).sort()).toEqual([
+      'blazemeter_items',
       'counters',
       'keys',
+      'namespaces',
       'policies',
       'projects',
       'request_log',
@@ -49,6 +51,50 @@ describe('key server migrations', () => {
         )
         .run(),
     ).toThrow(/CHECK/)
+    db.close()
+  })
+
+  it('0012-namespaces moves every row of a version 11 file into the default namespace', () => {
+    const path = tempDb()
+    const old = openDatabase(path, { migrations: KEYSERVER_MIGRATIONS.slice(0, 2) })
+    old.exec(`
+      INSERT INTO users (name, display_name, email, created_at) VALUES ('ann', 'Ann', 'a@x.test', 1);
+      INSERT INTO projects (id, owner, name, created_at) VALUES (7, 'ann', 'Site', 1);
+      INSERT INTO policies (owner, json) VALUES ('ann', '{"webpagetestMonthlyTests":5}');
+      INSERT INTO settings (name, json) VALUES ('rateLimits', 'false');
+      INSERT INTO counters (scope, name, value) VALUES ('key:k1', 'requests', 3);
+      INSERT INTO keys (id, style, owner, name, status, key_hash, display_prefix, last4, created_at, issued_at)
+        VALUES ('k1', 'wellows', 'ann', 'n', 'active', 'h', 'p', 'abcd', 1, 1);
+      INSERT INTO request_log (time, method, path, style, key_id, status, outcome)
+        VALUES (1, 'GET', '/wellows/api/v1/validate', 'wellows', 'k1', 200, 'ok');
+    `)
+    old.close()
+    const db = openDatabase(path, { migrations: KEYSERVER_MIGRATIONS })
+    expect(schemaVersion(db)).toBe(12)
+    for (const table of [
+      'users',
+      'projects',
+      'policies',
+      'settings',
+      'counters',
+      'keys',
+      'request_log',
+    ])
+      expect(db.prepare(`SELECT DISTINCT namespace FROM ${table}`).all(), table).toEqual([
+        { namespace: 'default' },
+      ])
+    expect(db.prepare('SELECT name FROM namespaces').all()).toEqual([{ name: 'default' }])
+    // A user name is unique per namespace now, not per server.
+    db.prepare(
+      "INSERT INTO users (namespace, name, display_name, email, created_at) VALUES ('job-1', 'ann', 'Ann', 'a@x.test', 2)",
+    ).run()
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO users (namespace, name, display_name, email, created_at) VALUES ('job-1', 'ann', 'Ann', 'a@x.test', 3)",
+        )
+        .run(),
+    ).toThrow(/UNIQUE/)
     db.close()
   })
 

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   acceptRequest,
   authenticate,
+  ctxOf,
   header,
   logRequest,
   outcomeOf,
@@ -88,8 +89,9 @@ const startTest: Handler = (req, reply, ctx, verdict) => {
 }
 
 /** Mount the BlazeMeter endpoints under /blazemeter. */
-export function registerBlazemeter(app: FastifyInstance, ctx: StyleContext): void {
+export function registerBlazemeter(app: FastifyInstance): void {
   const guarded = (h: Handler) => (req: FastifyRequest, reply: FastifyReply) => {
+    const ctx = ctxOf(req)
     const verdict = auth(ctx, req, reply)
     return verdict ? h(req, reply, ctx, verdict) : reply
   }

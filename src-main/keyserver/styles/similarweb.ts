@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   acceptRequest,
   authenticate,
+  ctxOf,
   header,
   logRequest,
   outcomeOf,
@@ -99,8 +100,9 @@ function sampleVisits(domain: string, now: number) {
 }
 
 /** Mount the Similarweb endpoints under /similarweb. */
-export function registerSimilarweb(app: FastifyInstance, ctx: StyleContext): void {
+export function registerSimilarweb(app: FastifyInstance): void {
   app.get(`${P}/capabilities`, (req, reply) => {
+    const ctx = ctxOf(req)
     const key = gate(ctx, req, reply, 'rest', restCredential(req))
     if (!key) return reply
     const data = {
@@ -116,6 +118,7 @@ export function registerSimilarweb(app: FastifyInstance, ctx: StyleContext): voi
   })
 
   app.get(`${P}/user-capabilities`, (req, reply) => {
+    const ctx = ctxOf(req)
     const key = gate(ctx, req, reply, 'rest', restCredential(req))
     if (!key) return reply
     return reply.send({
@@ -127,6 +130,7 @@ export function registerSimilarweb(app: FastifyInstance, ctx: StyleContext): voi
   app.get<{ Params: { domain: string } }>(
     `${P}/v1/website/:domain/total-traffic-and-engagement/visits`,
     (req, reply) => {
+      const ctx = ctxOf(req)
       const key = gate(ctx, req, reply, 'rest', restCredential(req), true)
       if (!key) return reply
       return reply.send({
@@ -141,6 +145,7 @@ export function registerSimilarweb(app: FastifyInstance, ctx: StyleContext): voi
   )
 
   app.get(`${P}/v3/batch/credits`, (req, reply) => {
+    const ctx = ctxOf(req)
     const key = gate(ctx, req, reply, 'batch', header(req, 'api-key'))
     if (!key) return reply
     return reply.send({ credits: remainingCredits(ctx, key, 'batch') })

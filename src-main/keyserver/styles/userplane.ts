@@ -7,6 +7,7 @@ import { DAY_MS } from '../../providers'
 import {
   acceptRequest,
   authenticate,
+  ctxOf,
   header,
   logRequest,
   outcomeOf,
@@ -100,6 +101,6 @@ function me(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply): Fastif
 }
 
 /** Mount the Userplane endpoints under /userplane. */
-export function registerUserplane(app: FastifyInstance, ctx: StyleContext): void {
-  app.get(`${P}/api/v1/public/me`, (req, reply) => me(ctx, req, reply))
+export function registerUserplane(app: FastifyInstance): void {
+  app.get(`${P}/api/v1/public/me`, (req, reply) => me(ctxOf(req), req, reply))
 }

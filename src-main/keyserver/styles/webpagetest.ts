@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   acceptRequest,
   authenticate,
+  ctxOf,
   header,
   logRequest,
   outcomeOf,
@@ -111,7 +112,8 @@ function runTest(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply): F
   ctx.counters.add(`account:${key.owner}`, `webpagetest.tests.${month(ctx.now())}`, runs)
   const date = new Date(ctx.now()).toISOString()
   const testId = `${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}_Kw_${randomBytes(8).toString('hex')}`
-  const base = `http://${req.headers.host ?? '127.0.0.1'}${P}`
+  // The result links keep the namespace prefix the client used (/ns/<name>/webpagetest).
+  const base = `http://${req.headers.host ?? '127.0.0.1'}${req.url.slice(0, req.url.indexOf(P) + P.length)}`
   acceptRequest(ctx, req, STYLE, verdict)
   return sendJson(reply, {
     statusCode: 200,
@@ -129,8 +131,8 @@ function runTest(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply): F
 }
 
 /** Mount the WebPageTest endpoints under /webpagetest. */
-export function registerWebPageTest(app: FastifyInstance, ctx: StyleContext): void {
-  app.get(`${P}/testBalance.php`, (req, reply) => testBalance(ctx, req, reply))
-  app.get(`${P}/runtest.php`, (req, reply) => runTest(ctx, req, reply))
-  app.post(`${P}/runtest.php`, (req, reply) => runTest(ctx, req, reply))
+export function registerWebPageTest(app: FastifyInstance): void {
+  app.get(`${P}/testBalance.php`, (req, reply) => testBalance(ctxOf(req), req, reply))
+  app.get(`${P}/runtest.php`, (req, reply) => runTest(ctxOf(req), req, reply))
+  app.post(`${P}/runtest.php`, (req, reply) => runTest(ctxOf(req), req, reply))
 }

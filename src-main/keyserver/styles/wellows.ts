@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import {
   acceptRequest,
   authenticate,
+  ctxOf,
   header,
   logRequest,
   outcomeOf,
@@ -51,14 +52,15 @@ function projectView(p: ProjectRecord) {
   return { id: p.id, name: p.name, created_at: new Date(p.createdAt).toISOString() }
 }
 
-type Handler = (key: KeyRecord, project: ProjectChoice) => unknown
+type Handler = (ctx: StyleContext, key: KeyRecord, project: ProjectChoice) => unknown
 
 /**
  * Shared gate: authenticate, resolve the project, answer 401/403/400 in the envelope, else
  * call `handler` for the data. `needsProject` is false for /validate and /projects.
  */
-function route(ctx: StyleContext, needsProject: boolean, handler: Handler) {
+function route(needsProject: boolean, handler: Handler) {
   return (req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const ctx = ctxOf(req)
     const verdict = authenticate(ctx, STYLE, header(req, 'x-api-key'))
     const fail = (code: number, message: string, outcome: string) => {
       logRequest(ctx, req, STYLE, verdict, code, outcome)
@@ -73,16 +75,16 @@ function route(ctx: StyleContext, needsProject: boolean, handler: Handler) {
     if (needsProject && choice.kind === 'none')
       return fail(400, 'X-Project-ID header is required', 'bad-request')
     acceptRequest(ctx, req, STYLE, verdict)
-    const [message, data] = handler(verdict.key, choice) as [string, unknown]
+    const [message, data] = handler(ctx, verdict.key, choice) as [string, unknown]
     return reply.send(envelope(true, 200, message, data))
   }
 }
 
 /** Mount the Wellows endpoints under /wellows. */
-export function registerWellows(app: FastifyInstance, ctx: StyleContext): void {
+export function registerWellows(app: FastifyInstance): void {
   app.get(
     `${P}/api/v1/validate`,
-    route(ctx, false, (key) => {
+    route(false, (ctx, key) => {
       const user = ctx.accounts.user(key.owner)
       return [
         'API key is valid',
@@ -98,7 +100,7 @@ export function registerWellows(app: FastifyInstance, ctx: StyleContext): void {
   )
   app.get(
     `${P}/api/v1/projects`,
-    route(ctx, false, (key, choice) => {
+    route(false, (ctx, key, choice) => {
       const projects =
         key.level === 'project'
           ? choice.kind === 'ok'
@@ -110,7 +112,7 @@ export function registerWellows(app: FastifyInstance, ctx: StyleContext): void {
   )
   app.get(
     `${P}/api/v1/site-summary`,
-    route(ctx, true, (_key, choice) => {
+    route(true, (_ctx, _key, choice) => {
       const project = (choice as { project: ProjectRecord }).project
       return [
         'Site summary retrieved successfully',
