@@ -3,6 +3,10 @@
 // `prepare` script). A checkout where it is missing builds it once, here, on first run.
 // Only the compiled JavaScript runs: no TypeScript is compiled while a command runs.
 import { existsSync } from 'node:fs'
+import module from 'node:module'
+
+// Node 22.1 and later keep the compiled code of the bundle between runs; older Node skips this.
+module.enableCompileCache?.()
 
 const entry = new URL('../../dist-node/cli/main.mjs', import.meta.url)
 if (!existsSync(entry)) {
