@@ -161,6 +161,8 @@ export function planImport(records: readonly ImportRecord[], options: PlanOption
         ? r.createdAt
         : now
     const facts: KeyFacts = {
+      // The limit counts peers by id: each record needs one of its own.
+      id: `import ${r.where}`,
       style: guess.style,
       status: 'active',
       scope,
