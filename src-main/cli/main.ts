@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander'
 import { registerVaultCommands } from './vault-commands'
 import { registerRemindersCommand } from './reminders-command'
 import { registerKeyserverCommand } from './keyserver-command'
+import { registerRunCommands } from './run-commands'
 import { registerTransferCommands } from './transfer-commands'
 import { CliError } from './io'
 import { argumentValues, commanderMessage, redact } from './safe-errors'
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerVaultCommands(program)
   registerRemindersCommand(program)
   registerKeyserverCommand(program)
+  registerRunCommands(program)
   registerTransferCommands(program)
   return program
 }
