@@ -4,20 +4,18 @@
  * a SHA-256 of the value, not the value, to make that comparison.
  *
  * Clipboard history: Windows skips content that carries the ExcludeClipboardContentFromMonitorProcessing
- * format, macOS clipboard managers honour org.nspasteboard.ConcealedType. Electron 39 can add a
- * custom format only by clearing the clipboard first (one custom format per write, text lost),
- * so `concealedFormats` is applied only through a writer that can write text and formats in one
- * go (`writeConcealed`); with plain Electron 39 the value is written as text alone.
+ * format, macOS clipboard managers honour org.nspasteboard.ConcealedType. Since Electron's
+ * clipboard follows the W3C async API, one `write()` commits text and raw platform formats
+ * atomically, so the markers always travel with the value (electron-clipboard.ts).
  */
 import { createHash } from 'node:crypto'
 
 /** The part of Electron's clipboard this module needs (injected, so tests run without Electron). */
 export interface ClipboardPort {
-  readText(): string
-  writeText(text: string): void
+  readText(): Promise<string>
+  /** Text plus marker formats (platform format name → raw bytes) in one atomic write. */
+  write(text: string, formats: Record<string, Buffer>): Promise<void>
   clear(): void
-  /** Text plus marker formats in one write, where the platform and Electron allow it. */
-  writeConcealed?(text: string, formats: Record<string, Buffer>): void
 }
 
 export interface TimerPort {
@@ -45,6 +43,8 @@ function digest(text: string): string {
 export class ClipboardGuard {
   private pending: unknown = null
   private ours: string | null = null
+  /** The write in flight: a clear waits for it, or the value would land after the clear. */
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly clipboard: ClipboardPort,
@@ -56,24 +56,26 @@ export class ClipboardGuard {
   ) {}
 
   /** Put `value` on the clipboard and schedule its removal. */
-  copy(value: string, clearAfterMs: number): void {
-    const formats = concealedFormats(this.platform)
-    if (this.clipboard.writeConcealed && Object.keys(formats).length > 0)
-      this.clipboard.writeConcealed(value, formats)
-    else this.clipboard.writeText(value)
+  async copy(value: string, clearAfterMs: number): Promise<void> {
+    // Remembered before the write resolves, so a lock during the write still clears it.
     this.ours = digest(value)
     if (this.pending !== null) this.timers.clearTimeout(this.pending)
-    this.pending = this.timers.setTimeout(() => this.clearIfOurs(), clearAfterMs)
+    this.pending = this.timers.setTimeout(() => void this.clearIfOurs(), clearAfterMs)
+    const write = this.clipboard.write(value, concealedFormats(this.platform))
+    this.writing = write.catch(() => undefined)
+    await write
   }
 
   /** Clear the clipboard if it still holds what we put there (also on lock and quit). */
-  clearIfOurs(): boolean {
+  async clearIfOurs(): Promise<boolean> {
     if (this.pending !== null) this.timers.clearTimeout(this.pending)
     this.pending = null
     const ours = this.ours
     this.ours = null
     if (ours === null) return false
-    if (digest(this.clipboard.readText()) !== ours) return false
+    await this.writing
+    const current = await this.clipboard.readText().catch(() => null)
+    if (current === null || digest(current) !== ours) return false
     this.clipboard.clear()
     return true
   }

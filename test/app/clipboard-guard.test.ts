@@ -6,22 +6,34 @@ import {
 } from '../../src-main/app/clipboard-guard'
 
 /** A stand-in for the OS clipboard (Electron's clipboard cannot run here). */
-function fakeClipboard(): ClipboardPort & { text: string; formats: string[] } {
+function fakeClipboard(): ClipboardPort & {
+  text: string
+  formats: Record<string, Buffer>
+  /** Another program (or the user) puts text on the clipboard. */
+  userCopies(text: string): void
+} {
   const board = {
     text: '',
-    formats: [] as string[],
-    readText: () => board.text,
-    writeText: (t: string) => {
-      board.text = t
-      board.formats = []
+    formats: {} as Record<string, Buffer>,
+    readText: async () => board.text,
+    write: async (text: string, formats: Record<string, Buffer>) => {
+      board.text = text
+      board.formats = formats
     },
     clear: () => {
       board.text = ''
-      board.formats = []
+      board.formats = {}
+    },
+    userCopies: (text: string) => {
+      board.text = text
+      board.formats = {}
     },
   }
   return board
 }
+
+/** Let the guard's pending clipboard reads and writes finish. */
+const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 function fakeTimers() {
   const queue: { cb: () => void; at: number; id: number }[] = []
@@ -48,56 +60,85 @@ function fakeTimers() {
 }
 
 describe('clipboard guard', () => {
-  it('clears our value after the delay', () => {
+  it('clears our value after the delay', async () => {
     const board = fakeClipboard()
     const timers = fakeTimers()
     const guard = new ClipboardGuard(board, 'linux', timers)
-    guard.copy('uspl_secret', 30_000)
+    await guard.copy('uspl_secret', 30_000)
     expect(board.text).toBe('uspl_secret')
     timers.advance(29_999)
+    await settle()
     expect(board.text).toBe('uspl_secret')
     timers.advance(1)
+    await settle()
     expect(board.text).toBe('')
   })
 
-  it('leaves the clipboard alone when the user copied something else meanwhile', () => {
+  it('leaves the clipboard alone when the user copied something else meanwhile', async () => {
     const board = fakeClipboard()
     const timers = fakeTimers()
     const guard = new ClipboardGuard(board, 'linux', timers)
-    guard.copy('uspl_secret', 30_000)
-    board.writeText('my own text')
+    await guard.copy('uspl_secret', 30_000)
+    board.userCopies('my own text')
     timers.advance(30_000)
+    await settle()
     expect(board.text).toBe('my own text')
   })
 
-  it('a second copy restarts the delay and a lock clears at once', () => {
+  it('a second copy restarts the delay and a lock clears at once', async () => {
     const board = fakeClipboard()
     const timers = fakeTimers()
     const guard = new ClipboardGuard(board, 'linux', timers)
-    guard.copy('first', 10_000)
+    await guard.copy('first', 10_000)
     timers.advance(8_000)
-    guard.copy('second', 10_000)
+    await guard.copy('second', 10_000)
     timers.advance(8_000)
+    await settle()
     expect(board.text).toBe('second')
-    expect(guard.clearIfOurs()).toBe(true)
+    expect(await guard.clearIfOurs()).toBe(true)
     expect(board.text).toBe('')
-    expect(guard.clearIfOurs()).toBe(false)
+    expect(await guard.clearIfOurs()).toBe(false)
   })
 
-  it('marks the value to stay out of clipboard history where a writer can', () => {
+  it('a lock while the write is still pending clears the value once it lands', async () => {
+    const board = fakeClipboard()
+    let land: () => void = () => undefined
+    board.write = (text) =>
+      new Promise<void>((resolve) => {
+        land = () => {
+          board.text = text
+          resolve()
+        }
+      })
+    const guard = new ClipboardGuard(board, 'linux', fakeTimers())
+    const copying = guard.copy('uspl_secret', 30_000)
+    // The vault locks before the OS has taken the value: the clear must wait for it.
+    const clearing = guard.clearIfOurs()
+    land()
+    await copying
+    expect(await clearing).toBe(true)
+    expect(board.text).toBe('')
+  })
+
+  it('an unreadable clipboard is left alone, not cleared blindly', async () => {
+    const board = fakeClipboard()
+    const guard = new ClipboardGuard(board, 'linux', fakeTimers())
+    await guard.copy('uspl_secret', 30_000)
+    board.readText = () => Promise.reject(new Error('clipboard busy'))
+    expect(await guard.clearIfOurs()).toBe(false)
+    expect(board.text).toBe('uspl_secret')
+  })
+
+  it('writes the value and the history markers in one write', async () => {
     expect(Object.keys(concealedFormats('win32'))).toContain(
       'ExcludeClipboardContentFromMonitorProcessing',
     )
     expect(Object.keys(concealedFormats('darwin'))).toEqual(['org.nspasteboard.ConcealedType'])
     expect(concealedFormats('linux')).toEqual({})
     const board = fakeClipboard()
-    let written: Record<string, Buffer> = {}
-    board.writeConcealed = (text, formats) => {
-      board.text = text
-      written = formats
-    }
-    new ClipboardGuard(board, 'win32', fakeTimers()).copy('k', 1000)
+    await new ClipboardGuard(board, 'win32', fakeTimers()).copy('k', 1000)
     expect(board.text).toBe('k')
-    expect(written.CanIncludeInClipboardHistory).toEqual(Buffer.alloc(4))
+    expect(board.formats.CanIncludeInClipboardHistory).toEqual(Buffer.alloc(4))
+    expect(board.formats.ExcludeClipboardContentFromMonitorProcessing).toEqual(Buffer.alloc(0))
   })
 })
