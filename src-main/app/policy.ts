@@ -17,10 +17,15 @@ export const EXTERNAL_ALLOWLIST: readonly string[] = [
   'https://help.blazemeter.com',
 ]
 
-/** Where our renderer is loaded from: the packaged file, or the dev server in development. */
+/** The privileged scheme and host the renderer build is served from (app-protocol.ts). */
+export const APP_SCHEME = 'app'
+export const APP_HOST = 'keywarden'
+
+/**
+ * Where our renderer is loaded from: always app://keywarden/ (file:// is never ours, so a page
+ * that got the window to a local file gains nothing), plus the dev server in development.
+ */
 export interface AppLocation {
-  /** file:// URL of out/renderer/index.html. */
-  rendererFileUrl: string
   /** The electron-vite dev server origin, only in development. */
   devServerUrl?: string
 }
@@ -51,14 +56,19 @@ export function isAllowedExternalUrl(
   })
 }
 
-/** Whether `url` is our own renderer page (same file, or the dev server's origin). */
+/** Whether `url` is our own renderer page (app://keywarden/…, or the dev server's origin). */
 export function isAppUrl(url: string, location: AppLocation): boolean {
   const parsed = parse(url)
   if (!parsed) return false
-  if (parsed.protocol === 'file:') {
-    const own = parse(location.rendererFileUrl)
-    return own !== null && own.protocol === 'file:' && own.pathname === parsed.pathname
-  }
+  if (parsed.protocol === `${APP_SCHEME}:`)
+    // Node gives custom schemes an opaque origin, so host and the absence of credentials and
+    // port are compared one by one.
+    return (
+      parsed.host === APP_HOST &&
+      parsed.port === '' &&
+      parsed.username === '' &&
+      parsed.password === ''
+    )
   if (location.devServerUrl) {
     const dev = parse(location.devServerUrl)
     return dev !== null && dev.origin === parsed.origin
@@ -102,7 +112,10 @@ export function isTrustedSender(
   return sender.isOurWindow && sender.isMainFrame && isAppUrl(sender.url, location)
 }
 
-/** The CSP the main process adds to every response of the renderer's session. */
+/**
+ * The CSP sent as a header with every app:// response (and added to the dev server's responses),
+ * on top of the meta tag in index.html. frame-ancestors works only as a header.
+ */
 export const DESKTOP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; frame-src 'none'"

@@ -23,7 +23,7 @@ export function setAppLocation(value: AppLocation): void {
 }
 
 function currentLocation(): AppLocation {
-  return location ?? { rendererFileUrl: 'file:///nonexistent' }
+  return location ?? {}
 }
 
 function openExternal(url: string | undefined): void {
@@ -36,14 +36,15 @@ function harden(contents: WebContents): void {
     openExternal(decision.openExternal)
     return { action: 'deny' }
   })
-  const guard = (event: { preventDefault(): void }, url: string): void => {
-    const decision = navigationDecision(url, currentLocation())
+  const guard = (event: { preventDefault(): void; url: string }): void => {
+    const decision = navigationDecision(event.url, currentLocation())
     if (decision.allow) return
     event.preventDefault()
     openExternal(decision.openExternal)
   }
-  contents.on('will-navigate', (event, url) => guard(event, url))
-  contents.on('will-redirect', (event, url) => guard(event, url))
+  // The URL is read from the event: the positional url argument is deprecated since Electron 31.
+  contents.on('will-navigate', (event) => guard(event))
+  contents.on('will-redirect', (event) => guard(event))
   contents.on('will-frame-navigate', (event) => {
     if (!event.isMainFrame) event.preventDefault()
   })
@@ -51,7 +52,10 @@ function harden(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault())
 }
 
-/** Deny every permission and add the CSP to every response of a session. */
+/**
+ * Deny every permission, and add the CSP to every HTTP response of a session (the dev server's;
+ * app:// responses carry it from their own handler, whether or not webRequest reaches them).
+ */
 export function hardenSession(target: Session): void {
   target.setPermissionRequestHandler((_contents, permission, callback) =>
     callback(permissionDecision(permission)),

@@ -1,13 +1,15 @@
 /** The vault window: sandboxed, isolated, content-protected, devTools only in development. */
 import { BrowserWindow } from 'electron'
+import { APP_ENTRY_URL } from './app-protocol'
 import { SESSION_PARTITION } from './security'
 
 export interface WindowOptions {
   preloadPath: string
-  rendererFile: string
   devServerUrl?: string
   development: boolean
   iconPath?: string
+  /** false: load the page but stay hidden (a start in the tray). */
+  show?: boolean
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
@@ -36,8 +38,8 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   })
   // Keep revealed keys out of screenshots and screen sharing where the OS supports it.
   win.setContentProtection(true)
-  win.once('ready-to-show', () => win.show())
-  if (options.devServerUrl) void win.loadURL(options.devServerUrl)
-  else void win.loadFile(options.rendererFile)
+  if (options.show !== false) win.once('ready-to-show', () => win.show())
+  // The build is served by our app:// handler (app-protocol.ts), never from file://.
+  void win.loadURL(options.devServerUrl ?? APP_ENTRY_URL)
   return win
 }

@@ -10,8 +10,8 @@ import {
 } from '../../src-main/app/policy'
 
 const allow = ['https://example.com', 'https://docs.example.org:8443']
-const app: AppLocation = { rendererFileUrl: 'file:///opt/keywarden/out/renderer/index.html' }
-const dev: AppLocation = { ...app, devServerUrl: 'http://localhost:5173/' }
+const app: AppLocation = {}
+const dev: AppLocation = { devServerUrl: 'http://localhost:5173/' }
 
 describe('external link allowlist', () => {
   it('admits exactly the listed origins', () => {
@@ -55,15 +55,23 @@ describe('external link allowlist', () => {
 
 describe('navigation and window.open handlers', () => {
   it('allows only our own page to load in the window', () => {
-    expect(navigationDecision('file:///opt/keywarden/out/renderer/index.html', app)).toEqual({
+    expect(navigationDecision('app://keywarden/index.html', app)).toEqual({ allow: true })
+    expect(navigationDecision('app://keywarden/index.html#/entries', app)).toEqual({
       allow: true,
     })
-    expect(
-      navigationDecision('file:///opt/keywarden/out/renderer/index.html#/entries', app),
-    ).toEqual({
-      allow: true,
+    // file:// is never ours now, not even the build's own index.html.
+    expect(navigationDecision('file:///opt/keywarden/out/renderer/index.html', app)).toEqual({
+      allow: false,
     })
     expect(navigationDecision('file:///etc/passwd', app)).toEqual({ allow: false })
+    for (const url of [
+      'app://evil/index.html',
+      'app://keywarden.evil.net/index.html',
+      'app://user@keywarden/index.html',
+      'app://keywarden:8080/index.html',
+      'apps://keywarden/index.html',
+    ])
+      expect(navigationDecision(url, app), url).toEqual({ allow: false })
     expect(navigationDecision('https://evil.net/', app)).toEqual({ allow: false })
     expect(navigationDecision('http://localhost:5173/', app)).toEqual({ allow: false })
     expect(navigationDecision('http://localhost:5173/#x', dev)).toEqual({ allow: true })
@@ -82,6 +90,7 @@ describe('navigation and window.open handlers', () => {
 
   it('always denies window.open, opening allowlisted links externally', () => {
     expect(windowOpenDecision('https://evil.net/')).toEqual({ action: 'deny' })
+    expect(windowOpenDecision('app://keywarden/index.html')).toEqual({ action: 'deny' })
     expect(windowOpenDecision('file:///opt/keywarden/out/renderer/index.html')).toEqual({
       action: 'deny',
     })
@@ -98,13 +107,14 @@ describe('navigation and window.open handlers', () => {
 })
 
 describe('IPC sender check', () => {
-  const ours = { url: app.rendererFileUrl, isMainFrame: true, isOurWindow: true }
+  const ours = { url: 'app://keywarden/index.html', isMainFrame: true, isOurWindow: true }
   it('trusts only our window main frame showing our page', () => {
     expect(isTrustedSender(ours, app)).toBe(true)
     expect(isTrustedSender({ ...ours, isMainFrame: false }, app)).toBe(false)
     expect(isTrustedSender({ ...ours, isOurWindow: false }, app)).toBe(false)
     expect(isTrustedSender({ ...ours, url: 'https://evil.net/' }, app)).toBe(false)
     expect(isTrustedSender({ ...ours, url: 'file:///tmp/index.html' }, app)).toBe(false)
+    expect(isTrustedSender({ ...ours, url: 'app://other/index.html' }, app)).toBe(false)
     expect(isAppUrl('not a url', app)).toBe(false)
   })
 })
