@@ -125,6 +125,10 @@ export interface Settings {
   /** How many previous credentials a rotation keeps. */
   historyLimit: number
   notifications: boolean
+  /** Desktop: closing the window keeps Keywarden in the tray, reminding. */
+  closeToTray: boolean
+  /** Desktop: start (tray only) when the user logs in. */
+  openAtLogin: boolean
 }
 
 export interface RotateInput {

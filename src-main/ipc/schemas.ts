@@ -104,6 +104,8 @@ const settingsPatch = z.strictObject({
   reminderThresholds: z.array(z.number().int().min(1).max(3650)).min(1).max(10).optional(),
   historyLimit: z.number().int().min(0).max(100).optional(),
   notifications: z.boolean().optional(),
+  closeToTray: z.boolean().optional(),
+  openAtLogin: z.boolean().optional(),
 })
 
 /** Input schema of each call (the router's single source of what is accepted). */

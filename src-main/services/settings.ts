@@ -10,6 +10,8 @@ export const DEFAULT_SETTINGS: Settings = {
   reminderThresholds: [30, 14, 7, 1],
   historyLimit: 5,
   notifications: true,
+  closeToTray: true,
+  openAtLogin: false,
 }
 
 /** The setting keys, one row each, so the vault and the reminders can read the ones they use. */
@@ -25,6 +27,8 @@ const STORAGE_KEY: Record<keyof Settings, string> = {
   reminderThresholds: 'reminderThresholdsDays',
   historyLimit: 'historyLimit',
   notifications: 'notifications',
+  closeToTray: 'closeToTray',
+  openAtLogin: 'openAtLogin',
 }
 
 /** Where settings are read from and written to (the vault's clear settings). */

@@ -143,6 +143,8 @@ describe('router: every call with valid input', () => {
       reminderThresholds: [30, 14, 7, 1],
       historyLimit: 5,
       notifications: true,
+      closeToTray: true,
+      openAtLogin: false,
     })
     expect((await fails('settings.update', { autoLockMinutes: 3 })).code).toBe('NO_VAULT')
     await ok('vault.create', { password: PASSWORD })
