@@ -132,7 +132,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<void> {
     parsed = transfer.parseImport(bytes, opts.format)
   } catch (error) {
     if (error instanceof transfer.ImportFormatError)
-      throw new CliError(`${file}: ${error.message} Nothing was imported.`)
+      throw new CliError(`${error.message} Nothing was imported.`)
     throw error
   }
   const onConflict: ConflictMode = opts.rename ? 'rename' : opts.replace ? 'replace' : 'skip'
@@ -148,7 +148,7 @@ async function runImport(file: string, opts: ImportOptions): Promise<void> {
       })
     } catch (error) {
       if (error instanceof transfer.ImportRefusedError)
-        throw new CliError(`${file}: ${error.message} Nothing was imported.`)
+        throw new CliError(`${error.message} Nothing was imported.`)
       throw error
     }
     const adds = rows.filter((r) => r.action === 'add')
