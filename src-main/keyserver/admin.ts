@@ -55,12 +55,10 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       // Before the token: a rebinding page has no token, but it should not even learn that.
       const hosts = deps.allowedHosts()
       if (hosts && !hosts.has(String(req.headers.host ?? '').toLowerCase()))
-        return reply
-          .code(403)
-          .send({
-            error: 'forbidden-host',
-            message: 'The admin API answers only on its own address.',
-          })
+        return reply.code(403).send({
+          error: 'forbidden-host',
+          message: 'The admin API answers only on its own address.',
+        })
       const auth = req.headers.authorization
       const m = typeof auth === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null
       if (!deps.checkToken(m ? m[1] : undefined)) {

@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { ServerStyle } from '../providers'
 import type { AccountRepository } from './accounts'
+import type { BlazemeterItems } from './blazemeter-items'
 import type { CounterStore } from './counters'
 import type { KeyRecord, KeyRepository } from './keys'
 import type { RateLimiter } from './rate-limit'
@@ -22,6 +23,8 @@ export interface StyleContext {
   counters: CounterStore
   rates: RateLimiter
   log: RequestLog
+  /** BlazeMeter's projects and tests. */
+  blazemeter: BlazemeterItems
 }
 
 declare module 'fastify' {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Db, Statement } from '../db/sqlite'
 import { AccountRepository, type Settings } from './accounts'
+import { BlazemeterItems } from './blazemeter-items'
 import type { StyleContext } from './context'
 import { CounterStore } from './counters'
 import { AdminError } from './errors'
@@ -63,7 +64,9 @@ export class Namespace {
     const accounts = new AccountRepository(shared.db, shared.initialSettings, name)
     this.counters = new CounterStore(shared.db, name)
     const rates = new RateLimiter()
+    const blazemeter = new BlazemeterItems(shared.db, name)
     this.ctx = {
+      blazemeter,
       namespace: name,
       now,
       keys,
@@ -179,6 +182,7 @@ export class NamespaceRegistry {
   reset(name: string): Namespace {
     const ns = this.mustGet(name)
     ns.service.reset()
+    ns.ctx.blazemeter.clear()
     ns.faults.restart()
     return ns
   }

@@ -1,8 +1,11 @@
 /**
- * BlazeMeter: HTTP Basic with the key id as user name and the key secret as password. After a
- * secret is regenerated the old `id:secret` pair simply no longer hashes to a known key.
+ * BlazeMeter: HTTP Basic with the key id as user name and the key secret as password, or the
+ * same `id:secret` in `X-Api-Key` (Taurus's bza module sends Basic when its token holds a colon,
+ * X-Api-Key otherwise). After a secret is regenerated the old pair no longer hashes to a key.
+ * The account/workspace/project/test walk real clients do lives in blazemeter-workspace.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { registerBlazemeterWorkspace } from './blazemeter-workspace'
 import {
   acceptRequest,
   authenticate,
@@ -17,26 +20,30 @@ const STYLE = 'blazemeter'
 const P = '/blazemeter'
 
 const unauthorized = { error: { code: 401, message: 'Unauthorized' }, api_version: 4, result: null }
-const forbidden = { error: { code: 403, message: 'Forbidden' }, api_version: 4, result: null }
+const forbidden = {
+  error: { code: 403, message: 'Forbidden' },
+  api_version: 4,
+  result: null,
+}
 
-/** The `id:secret` pair of a Basic header, or undefined/'' when absent or malformed. */
+/** The `id:secret` pair of a Basic header or X-Api-Key, or undefined/'' when absent or malformed. */
 function basicCredential(req: FastifyRequest): string | undefined {
   const auth = header(req, 'authorization')
-  if (auth === undefined) return undefined
+  if (auth === undefined) return header(req, 'x-api-key')
   const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)
   if (!m) return ''
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
   return decoded.includes(':') ? decoded : ''
 }
 
-type Handler = (
+export type Handler = (
   req: FastifyRequest,
   reply: FastifyReply,
   ctx: StyleContext,
   key: ReturnType<typeof auth>,
 ) => FastifyReply
 
-function auth(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply) {
+export function auth(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply) {
   const verdict = authenticate(ctx, STYLE, basicCredential(req))
   if (verdict.kind !== 'ok') {
     logRequest(ctx, req, STYLE, verdict, 401, outcomeOf(verdict))
@@ -97,4 +104,5 @@ export function registerBlazemeter(app: FastifyInstance): void {
   }
   app.get(`${P}/api/v4/user`, guarded(user))
   app.post(`${P}/api/v4/tests/:testId/start`, guarded(startTest))
+  registerBlazemeterWorkspace(app, guarded)
 }

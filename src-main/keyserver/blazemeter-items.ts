@@ -1,0 +1,139 @@
+/**
+ * BlazeMeter's projects and tests of one namespace. Every key owner has one account, one
+ * workspace and a default project (created on first use); projects and tests made through the
+ * API are kept in the blazemeter_items table, cached in memory like the other small tables.
+ */
+import type { Db, Statement } from '../db/sqlite'
+
+export interface BlazemeterProject {
+  id: number
+  owner: string
+  workspaceId: number
+  name: string
+  created: number
+}
+
+export interface BlazemeterTest {
+  id: number
+  owner: string
+  projectId: number
+  name: string
+  configuration: Record<string, unknown>
+  created: number
+}
+
+/** Ids in ranges of their own, so an account, a workspace, a project and a test never share one. */
+export const ACCOUNT_BASE = 1_000_000
+export const WORKSPACE_BASE = 2_000_000
+const FIRST_PROJECT = 3_000_001
+const FIRST_TEST = 9_000_001
+
+interface Row {
+  kind: 'project' | 'test'
+  id: number
+  owner: string
+  parent_id: number
+  name: string
+  json: string
+  created_at: number
+}
+
+export class BlazemeterItems {
+  private readonly projects = new Map<number, BlazemeterProject>()
+  private readonly tests = new Map<number, BlazemeterTest>()
+  private readonly insert: Statement
+
+  constructor(
+    private readonly db: Db,
+    readonly namespace: string,
+  ) {
+    this.insert = db.prepare(
+      'INSERT INTO blazemeter_items (namespace, kind, id, owner, parent_id, name, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    const rows = db
+      .prepare('SELECT * FROM blazemeter_items WHERE namespace = ? ORDER BY id')
+      .all(namespace) as Row[]
+    for (const r of rows)
+      if (r.kind === 'project')
+        this.projects.set(r.id, {
+          id: r.id,
+          owner: r.owner,
+          workspaceId: r.parent_id,
+          name: r.name,
+          created: r.created_at,
+        })
+      else
+        this.tests.set(r.id, {
+          id: r.id,
+          owner: r.owner,
+          projectId: r.parent_id,
+          name: r.name,
+          configuration: JSON.parse(r.json) as Record<string, unknown>,
+          created: r.created_at,
+        })
+  }
+
+  /** The owner's projects, the default one first created when there is none. */
+  projectsOf(owner: string, workspaceId: number, now: number): BlazemeterProject[] {
+    const own = [...this.projects.values()].filter((p) => p.owner === owner)
+    if (own.length > 0) return own
+    return [this.addProject(owner, workspaceId, 'Default project', now)]
+  }
+
+  project(id: number): BlazemeterProject | undefined {
+    return this.projects.get(id)
+  }
+
+  addProject(owner: string, workspaceId: number, name: string, now: number): BlazemeterProject {
+    const id = nextId(this.projects, FIRST_PROJECT)
+    this.insert.run(this.namespace, 'project', id, owner, workspaceId, name, '{}', now)
+    const p = { id, owner, workspaceId, name, created: now }
+    this.projects.set(id, p)
+    return p
+  }
+
+  testsOf(filter: { owner: string; projectIds: Set<number> }): BlazemeterTest[] {
+    return [...this.tests.values()].filter(
+      (t) => t.owner === filter.owner && filter.projectIds.has(t.projectId),
+    )
+  }
+
+  test(id: number): BlazemeterTest | undefined {
+    return this.tests.get(id)
+  }
+
+  addTest(
+    owner: string,
+    projectId: number,
+    name: string,
+    configuration: Record<string, unknown>,
+    now: number,
+  ): BlazemeterTest {
+    const id = nextId(this.tests, FIRST_TEST)
+    this.insert.run(
+      this.namespace,
+      'test',
+      id,
+      owner,
+      projectId,
+      name,
+      JSON.stringify(configuration),
+      now,
+    )
+    const t = { id, owner, projectId, name, configuration, created: now }
+    this.tests.set(id, t)
+    return t
+  }
+
+  /** Forget the caches (the namespace's reset); the caller clears the table. */
+  clear(): void {
+    this.projects.clear()
+    this.tests.clear()
+  }
+}
+
+function nextId(map: Map<number, unknown>, first: number): number {
+  let max = first - 1
+  for (const id of map.keys()) max = Math.max(max, id)
+  return max + 1
+}
