@@ -1,4 +1,7 @@
-/** Settings: auto-lock, clipboard, reminder thresholds, history, notifications; the password. */
+/**
+ * Settings: auto-lock, clipboard, reminder thresholds, history, notifications, and in the
+ * desktop app the tray and login item; the password.
+ */
 import { useEffect, useState, type FormEvent } from 'react'
 import type { Settings } from '../../src-main/ipc/contract'
 import { passwordStrength } from '../lib/format'
@@ -42,6 +45,10 @@ function SettingsForm(props: { settings: Settings }) {
   const [thresholds, setThresholds] = useState(settings.reminderThresholds.join(', '))
   const [history, setHistory] = useState(String(settings.historyLimit))
   const [notifications, setNotifications] = useState(settings.notifications)
+  const [closeToTray, setCloseToTray] = useState(settings.closeToTray)
+  const [openAtLogin, setOpenAtLogin] = useState(settings.openAtLogin)
+  // The tray and the login item belong to the desktop app; browser mode has neither.
+  const desktop = useSession((s) => s.info?.mode === 'desktop')
   const [problem, setProblem] = useState<string | null>(null)
 
   async function submit(event: FormEvent) {
@@ -56,6 +63,7 @@ function SettingsForm(props: { settings: Settings }) {
       reminderThresholds: days,
       historyLimit: Number(history),
       notifications,
+      ...(desktop ? { closeToTray, openAtLogin } : {}),
     })
     if (ok) useUi.getState().notify('Settings saved.')
   }
@@ -95,6 +103,26 @@ function SettingsForm(props: { settings: Settings }) {
         />
         Show system notifications for reminders
       </label>
+      {desktop && (
+        <>
+          <label className="check wide">
+            <input
+              type="checkbox"
+              checked={closeToTray}
+              onChange={(e) => setCloseToTray(e.target.checked)}
+            />
+            Keep running in the tray when the window is closed (reminders keep coming)
+          </label>
+          <label className="check wide">
+            <input
+              type="checkbox"
+              checked={openAtLogin}
+              onChange={(e) => setOpenAtLogin(e.target.checked)}
+            />
+            Open at login, in the tray
+          </label>
+        </>
+      )}
       <ErrorLine message={problem ?? error} wide />
       <div className="wide">
         <button type="submit" className="primary">
