@@ -1,5 +1,15 @@
 /** The application shell: picks the screen from the vault's state and wires the events. */
 import { useEffect } from 'react'
+import {
+  Bell,
+  KeyRound,
+  Lock,
+  Plus,
+  Server,
+  Settings,
+  ShieldCheck,
+  type LucideIcon,
+} from 'lucide-react'
 import { getApi, hasTransport, reportActivity, transportKind } from '../api'
 import { watchActivity } from '../lib/activity'
 import { dropDecrypted, loadUnlocked, lockNow } from '../lib/session-actions'
@@ -18,6 +28,7 @@ import { RemindersView } from './RemindersView'
 import { SettingsView } from './SettingsView'
 import { CreateVault, Unlock } from './VaultGate'
 import { ErrorLine } from './fields'
+import { Icon } from './icons'
 
 export function App() {
   const transport = hasTransport()
@@ -97,12 +108,12 @@ export function App() {
   return <MainView />
 }
 
-const NAV: { id: View; label: string }[] = [
-  { id: 'entries', label: 'Keys' },
-  { id: 'add', label: 'Add key' },
-  { id: 'reminders', label: 'Reminders' },
-  { id: 'keyserver', label: 'Key server' },
-  { id: 'settings', label: 'Settings' },
+const NAV: { id: View; label: string; icon: LucideIcon }[] = [
+  { id: 'entries', label: 'Keys', icon: KeyRound },
+  { id: 'add', label: 'Add key', icon: Plus },
+  { id: 'reminders', label: 'Reminders', icon: Bell },
+  { id: 'keyserver', label: 'Key server', icon: Server },
+  { id: 'settings', label: 'Settings', icon: Settings },
 ]
 
 function MainView() {
@@ -132,7 +143,9 @@ function MainView() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Keywarden</span>
+        <span className="brand">
+          <Icon as={ShieldCheck} size={18} /> Keywarden
+        </span>
         <nav aria-label="Main">
           {NAV.map((n) => (
             <button
@@ -142,10 +155,12 @@ function MainView() {
               aria-current={view === n.id ? 'page' : undefined}
               onClick={() => useUi.getState().setView(n.id)}
             >
+              <Icon as={n.icon} />
               {n.label}
               {n.id === 'reminders' && due > 0 && (
-                <span className="count-badge" aria-label={`${due} due`}>
+                <span className="count-badge">
                   {due}
+                  <span className="sr-only"> due</span>
                 </span>
               )}
             </button>
@@ -157,6 +172,7 @@ function MainView() {
           title="Lock (Ctrl+Shift+L)"
           onClick={() => void lockNow()}
         >
+          <Icon as={Lock} />
           Lock
         </button>
       </header>
@@ -172,8 +188,11 @@ function MainView() {
           {selectedId ? (
             <EntryDetail key={selectedId} id={selectedId} />
           ) : (
-            <section className="detail-pane empty muted" aria-label="Key details">
-              Select a key to see it. ↑ ↓ move through the list; / searches.
+            <section className="detail-pane empty" aria-label="Key details">
+              <p className="muted">
+                Select a key to see it. <kbd>↑</kbd> <kbd>↓</kbd> move through the list,{' '}
+                <kbd>/</kbd> searches.
+              </p>
             </section>
           )}
         </main>

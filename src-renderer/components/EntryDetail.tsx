@@ -1,5 +1,6 @@
 /** The panel for one entry: facts, secrets, and what can be done with the key. */
 import { useEffect, useState } from 'react'
+import { History as HistoryIcon, Pencil, RotateCw, ShieldCheck, Trash2 } from 'lucide-react'
 import type { EntryDetail as Detail, HistoryItem } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
 import { expiryBadge, formatDate, formatDateTime, lastCheckBadge } from '../lib/format'
@@ -12,6 +13,7 @@ import { EditForm } from './EditForm'
 import { RotateForm } from './RotateForm'
 import { SecretRow } from './SecretRow'
 import { ErrorLine } from './fields'
+import { Icon, ProviderIcon } from './icons'
 
 type Panel = 'none' | 'rotate' | 'edit' | 'history' | 'delete'
 
@@ -73,6 +75,7 @@ export function EntryDetail(props: { id: string }) {
   return (
     <section className="detail-pane" aria-label="Key details">
       <header className="detail-head">
+        <ProviderIcon style={detail.style} size={22} />
         <h2>{detail.name}</h2>
         <p className="muted">
           {styleLabel(detail.style)}
@@ -106,18 +109,28 @@ export function EntryDetail(props: { id: string }) {
 
       <div className="actions" role="group" aria-label="Key actions">
         <button type="button" onClick={checkNow} disabled={checking}>
+          <Icon as={ShieldCheck} />
           {checking ? 'Checking…' : 'Check now'}
         </button>
         <button type="button" onClick={() => toggle('rotate')} aria-expanded={panel === 'rotate'}>
+          <Icon as={RotateCw} />
           Rotate
         </button>
         <button type="button" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'}>
+          <Icon as={Pencil} />
           Edit
         </button>
         <button type="button" onClick={() => toggle('history')} aria-expanded={panel === 'history'}>
+          <Icon as={HistoryIcon} />
           History ({detail.historyCount})
         </button>
-        <button type="button" className="danger" onClick={() => toggle('delete')}>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => toggle('delete')}
+          aria-expanded={panel === 'delete'}
+        >
+          <Icon as={Trash2} />
           Delete
         </button>
       </div>
@@ -129,7 +142,8 @@ export function EntryDetail(props: { id: string }) {
         <History id={id} revision={revision} hasSecret={detail.hasSecret} idSecret={idSecret} />
       )}
       {panel === 'delete' && (
-        <div className="confirm" role="alertdialog" aria-label="Confirm delete">
+        <div className="confirm" role="alertdialog" aria-labelledby="delete-title">
+          <h3 id="delete-title">Delete this key?</h3>
           <p>
             Delete “{detail.name}” and its history from the vault? This cannot be undone. The key
             itself stays valid at the provider until you revoke it there.

@@ -13,17 +13,29 @@ export interface Badge {
 
 /**
  * The expiry badge of a row: "expired", "expires in less than an hour", "expires in N hours"
- * (under a day), "expires in N days" or "never expires". Whole units left, never rounded up: a
- * key with 2 days 5 hours left has 2 days, not 3 (rounding up tells the user there is more time).
+ * (under a day), "expires in N days" (up to 30, where each day counts), then weeks, then months,
+ * or "never expires". Whole units left, never rounded up: a key with 2 days 5 hours left has
+ * 2 days, not 3 (rounding up tells the user there is more time).
  */
 export function expiryBadge(expiresAt: number | null, now: number, soonDays = 30): Badge {
   if (expiresAt === null) return { text: 'never expires', tone: 'muted' }
   const left = expiresAt - now
   if (left <= 0) return { text: 'expired', tone: 'bad' }
-  const text = `expires ${timeLeft(left)}`
+  const text = `expires ${coarseTimeLeft(left)}`
   if (left < DAY_MS) return { text, tone: 'bad' }
   const days = Math.floor(left / DAY_MS)
   return { text, tone: days <= 7 ? 'bad' : days <= soonDays ? 'warn' : 'ok' }
+}
+
+/**
+ * "in 2 days", "in 6 weeks", "in 4 months" for a positive time left, never rounded up: days up
+ * to 30 (the reminder window, where a day matters), weeks below 12, then months. For badges.
+ */
+export function coarseTimeLeft(ms: number): string {
+  const days = Math.floor(ms / DAY_MS)
+  if (days <= 30) return timeLeft(ms)
+  if (days < 84) return `in ${Math.floor(days / 7)} weeks`
+  return `in ${Math.floor(days / 30)} months`
 }
 
 /** "in 2 days", "in 5 hours", "in less than an hour" for a positive time left, never rounded up. */

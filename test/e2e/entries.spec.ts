@@ -143,5 +143,5 @@ test('BlazeMeter: key id and secret; rotate keeps the old key in history; delete
   await page.getByRole('button', { name: 'Delete', exact: true }).click()
   await page.getByRole('button', { name: 'Delete permanently' }).click()
   await expect(page.getByRole('option', { name: 'load-tests-eu' })).toHaveCount(0)
-  await expect(page.getByText('No keys yet.', { exact: false })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'No keys yet' })).toBeVisible()
 })

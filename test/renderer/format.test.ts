@@ -25,7 +25,10 @@ describe('expiryBadge', () => {
       text: 'expires in 20 days',
       tone: 'warn',
     })
-    expect(expiryBadge(NOW + 90 * DAY_MS, NOW)).toEqual({ text: 'expires in 90 days', tone: 'ok' })
+    expect(expiryBadge(NOW + 90 * DAY_MS, NOW)).toEqual({ text: 'expires in 3 months', tone: 'ok' })
+    expect(expiryBadge(NOW + 31 * DAY_MS, NOW).text).toBe('expires in 4 weeks')
+    expect(expiryBadge(NOW + 30 * DAY_MS, NOW).text).toBe('expires in 30 days')
+    expect(expiryBadge(NOW + 83 * DAY_MS + 23 * 3_600_000, NOW).text).toBe('expires in 11 weeks')
   })
 
   it('never rounds the time left up: whole days, then whole hours under a day', () => {

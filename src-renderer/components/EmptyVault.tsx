@@ -1,0 +1,34 @@
+/**
+ * An empty vault says what to do next, as buttons: add a key, or start the local key server and
+ * issue one. (Importing a file joins them once the app has an import call.)
+ */
+import { Plus, Server } from 'lucide-react'
+import { useKeyServer } from '../stores/keyserver'
+import { useUi } from '../stores/ui'
+import { Icon } from './icons'
+
+export function EmptyVault() {
+  const running = useKeyServer((s) => s.status?.running === true)
+  const busy = useKeyServer((s) => s.busy)
+  return (
+    <section className="empty-vault" aria-labelledby="empty-title">
+      <h2 id="empty-title">No keys yet</h2>
+      <p className="muted">Keep your first API key here, or have the local key server issue one.</p>
+      <div className="empty-actions">
+        <button type="button" className="primary" onClick={() => useUi.getState().setView('add')}>
+          <Icon as={Plus} /> Add a key
+        </button>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            if (!running) void useKeyServer.getState().start()
+            useUi.getState().setView('keyserver')
+          }}
+        >
+          <Icon as={Server} /> {running ? 'Open the key server' : 'Start the key server'}
+        </button>
+      </div>
+    </section>
+  )
+}
