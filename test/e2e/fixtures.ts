@@ -40,7 +40,12 @@ async function startServer(dataDir: string): Promise<{ child: ChildProcess; url:
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, KEYWARDEN_TEST_KDF: 'fast' },
+      // The per-machine last-seen record goes in the test's folder, not the user's config.
+      env: {
+        ...process.env,
+        KEYWARDEN_TEST_KDF: 'fast',
+        KEYWARDEN_CONFIG_DIR: join(dataDir, 'config'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   )
