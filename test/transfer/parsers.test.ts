@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { ImportFormatError, detectFormat, parseImport } from '../../src-main/transfer'
 import { fixture, onePuxArchive } from './helpers'
 
-const byName = (records: { name: string }[], name: string) => {
+const byName = <T extends { name: string }>(records: T[], name: string): T => {
   const found = records.find((r) => r.name === name)
   if (!found) throw new Error(`no record named ${name}`)
   return found
