@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -9,6 +11,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vaults opened by tests record what this machine saw (last-seen.ts) in a scratch folder,
+    // never in the user's config; tests that check the record pass their own file.
+    env: { KEYWARDEN_CONFIG_DIR: join(tmpdir(), 'keywarden-test-config') },
     // Builds dist-node/ once: the tests that spawn the CLI, key server, browser mode and launcher
     // run the compiled JavaScript, as users do.
     globalSetup: ['test/global-setup.ts'],
