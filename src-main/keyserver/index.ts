@@ -12,7 +12,6 @@ import { baseUrlsOf } from './admin-namespaces'
 import { AdminError } from './errors'
 import { KEYSERVER_MIGRATIONS } from './migrations'
 import { NamespaceRegistry } from './namespaces'
-import { registerProviderDocs } from './provider-openapi'
 import { RequestLog, type RequestLogEntry } from './request-log'
 import { registerProviders } from './routing'
 import { ensureDataDir, loadHmacSecret, makeTokenChecker, resolveAdminToken } from './secrets'
@@ -155,7 +154,6 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       baseUrl: url,
     })
     registerProviders(app, registry)
-    registerProviderDocs(app)
 
     await app.listen({ host, port })
     const address = app.server.address()

@@ -13,6 +13,7 @@ import type {
 import { SERVER_STYLES, type ServerStyle } from '../providers'
 import { logRequest } from './context'
 import { faultReply } from './fault-replies'
+import { registerProviderDocs } from './provider-openapi'
 import type { Namespace, NamespaceRegistry } from './namespaces'
 import { registerBlazemeter } from './styles/blazemeter'
 import { registerSimilarweb } from './styles/similarweb'
@@ -44,6 +45,7 @@ function applyFaults(
   const where = providerPath(req.url)
   const decision = where ? ns.faults.decide(where.provider, where.path) : null
   if (!where || !decision) return done()
+  // (The documents at /<provider>/openapi.json are matched too: a glob of /** means everything.)
   const rule = decision.rule
   req.kwFault = decision.label
   void reply.header('x-keywarden-fault', decision.label)
@@ -77,6 +79,7 @@ function mountProviders(scope: FastifyInstance): void {
   registerUserplane(scope)
   registerWellows(scope)
   registerBlazemeter(scope)
+  registerProviderDocs(scope)
 }
 
 /** Mount every provider for the default namespace and under /ns/:ns. */
