@@ -94,7 +94,7 @@ export const UpMe = z.object({
 })
 
 // Wellows: one envelope for success and failure.
-export const wellowsEnvelope = (data: z.ZodType) =>
+export const wellowsEnvelope = <T extends z.ZodType>(data: T) =>
   z.object({
     success: z.boolean(),
     message: z.string(),
@@ -128,9 +128,9 @@ export const BzError = z.object({
   error: z.object({ code: z.number().int(), message: z.string() }),
   result: z.null(),
 })
-export const bzEnvelope = (result: z.ZodType) =>
+export const bzEnvelope = <T extends z.ZodType>(result: T) =>
   z.object({ api_version: z.literal(4), error: z.null(), result })
-export const bzList = (item: z.ZodType) =>
+export const bzList = <T extends z.ZodType>(item: T) =>
   z.object({
     api_version: z.literal(4),
     error: z.null(),
