@@ -119,6 +119,29 @@ describe('Masker', () => {
     )
   })
 
+  it('finds every secret when there are many (the single-pass search)', () => {
+    const many = Array.from(
+      { length: 12 },
+      (_, i) => `sk_${i}_${'0123456789abcdef'.repeat(2).slice(i)}`,
+    )
+    const pieces = fc.constantFrom('x', 's', 'k', '_', '0', '\n', ...many, many[3].slice(0, 6))
+    fc.assert(
+      fc.property(
+        fc.array(pieces, { maxLength: 40 }).map((parts) => parts.join('')),
+        fc.array(fc.nat({ max: 300 }), { maxLength: 8 }),
+        (text, cuts) => {
+          const points = [...new Set(cuts.filter((c) => c < text.length))].sort((a, b) => a - b)
+          const chunks = points.map((p, i) => text.slice(i === 0 ? 0 : points[i - 1], p))
+          chunks.push(text.slice(points.length > 0 ? points[points.length - 1] : 0))
+          const got = mask(many, chunks)
+          expect(got).toBe(expected(many, text))
+          for (const secret of many) expect(got).not.toContain(secret)
+        },
+      ),
+      { numRuns: 1000 },
+    )
+  })
+
   it('works as a stream', async () => {
     const source = Readable.from(
       [`a ${SECRET.slice(0, 7)}`, `${SECRET.slice(7)} b`].map((s) => Buffer.from(s)),
