@@ -2,7 +2,9 @@
  * Headless key server: `npm run keyserver -- --port <p> --data <dir>` and `keywarden keyserver`
  * share this one implementation. Once listening it prints exactly one JSON line on stdout and
  * nothing else; SIGTERM or SIGINT closes it cleanly (counters and the request log are flushed).
+ * Beyond loopback it warns on stderr and needs an admin token from the environment or a file.
  */
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
@@ -12,6 +14,38 @@ export interface HeadlessOptions {
   port: string | number
   data: string
   host?: string
+  /** A file holding the admin token (read once; its content is never printed). */
+  adminTokenFile?: string
+  /** Serve the CI job's own namespace (from CI_JOB_ID or GITHUB_RUN_ID) and print its URLs. */
+  namespaceFromEnv?: boolean
+}
+
+const LOOPBACK = /^(localhost|::1|127(\.\d{1,3}){3})$/
+
+/** The namespace of this CI job: `job-<CI_JOB_ID>` (GitLab) or `run-<GITHUB_RUN_ID>` (GitHub). */
+export function namespaceFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const id = (env.CI_JOB_ID ?? '').trim()
+  if (/^[A-Za-z0-9._-]{1,50}$/.test(id)) return `job-${id}`
+  const run = (env.GITHUB_RUN_ID ?? '').trim()
+  if (/^[A-Za-z0-9._-]{1,50}$/.test(run)) return `run-${run}`
+  throw new CliError(
+    '--namespace-from-env needs CI_JOB_ID or GITHUB_RUN_ID (letters, digits, ".", "-", "_").',
+  )
+}
+
+/** The admin token from --admin-token-file; errors name the file, never its content. */
+function readTokenFile(path: string): string {
+  let token: string
+  try {
+    token = readFileSync(path, 'utf8').trim()
+  } catch {
+    throw new CliError(`Cannot read the admin token file ${path}.`)
+  }
+  if (token.length < 16 || /\s/.test(token))
+    throw new CliError(
+      `The admin token file ${path} must hold one token of at least 16 characters, without spaces.`,
+    )
+  return token
 }
 
 /** Check the --port value: a whole number 0–65535 (0 picks a free port). */
@@ -26,6 +60,18 @@ export function parsePort(value: string | number): number {
 export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   const port = parsePort(options.port)
   if (!options.data) throw new CliError('--data <dir> is required.')
+  const host = options.host ?? '127.0.0.1'
+  const adminToken = options.adminTokenFile ? readTokenFile(options.adminTokenFile) : undefined
+  const namespace = options.namespaceFromEnv ? namespaceFromEnv() : undefined
+  if (!LOOPBACK.test(host)) {
+    if (!adminToken && !process.env.KEYWARDEN_ADMIN_TOKEN)
+      throw new CliError(
+        `--host ${host} exposes the key server to other machines: give the admin token in KEYWARDEN_ADMIN_TOKEN or --admin-token-file.`,
+      )
+    process.stderr.write(
+      `keyserver: warning: listening on ${host}, not loopback. Anyone who can reach this address can use the keys it issues, and the admin API (issue, revoke, reset) is guarded only by the admin token; expose it only on a network you trust.\n`,
+    )
+  }
   // Loaded here, not at the top: `keywarden` registers this command on every run, and fastify
   // and SQLite are only needed once the server starts.
   const [{ startKeyServer }, { DatabaseFromNewerVersionError }] = await Promise.all([
@@ -35,7 +81,8 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   const handle = await startKeyServer({
     dataDir: resolve(options.data),
     port,
-    host: options.host,
+    host,
+    adminToken,
   }).catch((error: unknown) => {
     // Known failures get a sentence a user can act on; anything else stays generic (no detail
     // that could carry data from the folder).
@@ -44,9 +91,16 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
       throw new CliError(`Port ${port} is already in use; choose another one or 0 for a free one.`)
     throw error
   })
-  process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url: handle.url, adminTokenFile: handle.adminTokenFile })}\n`,
-  )
+  const line: Record<string, unknown> = {
+    event: 'listening',
+    url: handle.url,
+    adminTokenFile: handle.adminTokenFile,
+  }
+  if (namespace) {
+    line.namespace = namespace
+    line.baseUrls = handle.ensureNamespace(namespace)
+  }
+  process.stdout.write(`${JSON.stringify(line)}\n`)
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGTERM', stop)
@@ -68,7 +122,19 @@ export function addHeadlessOptions(command: Command): Command {
   return command
     .requiredOption('--data <dir>', 'data folder (database, HMAC secret, admin token)')
     .option('--port <port>', 'port to listen on (0 picks a free one)', '0')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'address to listen on (beyond loopback needs an admin token)',
+      '127.0.0.1',
+    )
+    .option(
+      '--admin-token-file <path>',
+      'file holding the admin token (else KEYWARDEN_ADMIN_TOKEN)',
+    )
+    .option(
+      '--namespace-from-env',
+      "serve this CI job's namespace (CI_JOB_ID or GITHUB_RUN_ID) and print its base URLs",
+    )
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -48,6 +48,8 @@ export interface KeyServerHandle {
   recentLog(limit?: number): RequestLogEntry[]
   /** Per provider, the base URL of a namespace's clients. */
   baseUrls(namespace?: string): Record<string, string>
+  /** Create the namespace unless it exists (it is kept across restarts); its base URLs. */
+  ensureNamespace(name: string): Record<string, string>
 }
 
 /** Whether an address only this machine can reach. */
@@ -196,6 +198,10 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       onLog: (listener) => log.subscribe(listener),
       recentLog: (limit) => log.recent(limit),
       baseUrls: (namespace = 'default') => baseUrlsOf(url(), namespace),
+      ensureNamespace(name) {
+        if (!registry.get(name)) registry.create(name)
+        return baseUrlsOf(url(), name)
+      },
     }
   } catch (error) {
     if (app) await app.close().catch(() => undefined)
