@@ -150,6 +150,7 @@ export function registerRunCommands(program: Command): void {
             : await withVault(flags, purpose(wanted), (vault) =>
                 resolveReferences(vault as ReferenceSource, wanted, {
                   allowExpired: flags.allowExpired === true,
+                  use: { as: 'inject' },
                 }).map((r) => r.value),
               )
         const filled = fillTemplate(template, values)
@@ -173,14 +174,21 @@ export function registerRunCommands(program: Command): void {
       ) => {
         await cliErrors(async () => {
           const { exportLines, selectEntries } = await import('../run/export')
+          const { credentialOf } = await import('../run/resolve')
           const text = await withVault(flags, '', (vault) => {
             const all = vault.list()
             const chosen = selectEntries(all, flags.entry ?? [])
-            return exportLines(chosen, all, flags.format, (e) =>
-              e.hasSecret
-                ? `${vault.reveal(e.id, 'key')}:${vault.reveal(e.id, 'secret')}`
-                : vault.reveal(e.id, 'key'),
+            const source: ReferenceSource = vault
+            const lines = exportLines(chosen, all, flags.format, (e) =>
+              credentialOf(source, e, { as: 'export' }),
             )
+            // A references file reveals nothing, so the vault would not log it by itself.
+            if (flags.format === 'references')
+              recordExport(
+                vault,
+                chosen.map((e) => e.id),
+              )
+            return lines
           })
           if (flags.out === undefined) process.stdout.write(text)
           else (await import('../run/secret-file')).writeSecretFile(flags.out, text)
@@ -191,6 +199,14 @@ export function registerRunCommands(program: Command): void {
         })
       },
     )
+}
+
+/** The audit record of a references export, on vaults that keep an audit log. */
+function recordExport(vault: Vault, entryIds: string[]): void {
+  const auditable = vault as unknown as {
+    audit?: (event: { action: 'export'; entryIds: string[]; format: string }) => void
+  }
+  auditable.audit?.({ action: 'export', entryIds, format: 'references' })
 }
 
 function readTemplate(path: string): string {

@@ -7,10 +7,18 @@ import type { EntrySummary, SecretField } from '../vault/types'
 import { RunError } from './errors'
 import { parseReference, type Reference } from './reference'
 
+/** What a secret is revealed for, as the vault's audit log records it (never a value). */
+export interface RevealUse {
+  as?: 'run' | 'inject' | 'export'
+  /** The command run was given (the log keeps its base name only). */
+  command?: string
+}
+
 /** The part of the vault resolving needs. */
 export interface ReferenceSource {
   list(): EntrySummary[]
-  reveal(id: string, field: SecretField): string
+  /** Vaults with an audit log record each reveal with `use`; older ones ignore it. */
+  reveal(id: string, field: SecretField, use?: RevealUse): string
   damaged(): { id: string; reason: string }[]
 }
 
@@ -18,6 +26,8 @@ export interface ResolveOptions {
   /** Also hand out expired, revoked and disabled keys. */
   allowExpired?: boolean
   now?: number
+  /** Recorded with each reveal. */
+  use?: RevealUse
 }
 
 /** Something to resolve: where it was written (a variable's name, a template line) and what. */
@@ -55,20 +65,30 @@ function unusable(e: EntrySummary, now: number): string | null {
   return null
 }
 
-function valueOf(source: ReferenceSource, e: EntrySummary, field: Reference['field']): string {
+/** A credential as a client presents it: the key, or BlazeMeter's `id:secret`. */
+export function credentialOf(source: ReferenceSource, e: EntrySummary, use?: RevealUse): string {
+  return e.hasSecret
+    ? `${source.reveal(e.id, 'key', use)}:${source.reveal(e.id, 'secret', use)}`
+    : source.reveal(e.id, 'key', use)
+}
+
+function valueOf(
+  source: ReferenceSource,
+  e: EntrySummary,
+  field: Reference['field'],
+  use?: RevealUse,
+): string {
   switch (field) {
     case 'key':
-      return source.reveal(e.id, 'key')
+      return source.reveal(e.id, 'key', use)
     case 'secret':
       if (!e.hasSecret) throw new Error('this key has no separate secret (use /key)')
-      return source.reveal(e.id, 'secret')
+      return source.reveal(e.id, 'secret', use)
     case 'id':
       if (!e.hasSecret) throw new Error('only a BlazeMeter key has a key id (use /key)')
-      return source.reveal(e.id, 'key')
+      return source.reveal(e.id, 'key', use)
     case 'credential':
-      return e.hasSecret
-        ? `${source.reveal(e.id, 'key')}:${source.reveal(e.id, 'secret')}`
-        : source.reveal(e.id, 'key')
+      return credentialOf(source, e, use)
   }
 }
 
@@ -92,7 +112,8 @@ export function resolveReferences(
       const e = findEntry(all, source, ref)
       const why = options.allowExpired ? null : unusable(e, now)
       if (why) throw new Error(`${why} (--allow-expired uses it anyway)`)
-      out.push({ ...w, value: valueOf(source, e, ref.field), entryId: e.id, field: ref.field })
+      const value = valueOf(source, e, ref.field, options.use)
+      out.push({ ...w, value, entryId: e.id, field: ref.field })
     } catch (error) {
       // Messages here are ours or the vault's, and neither ever holds a secret.
       const why = error instanceof Error ? error.message.replace(/\.$/, '') : 'unexpected error'

@@ -129,7 +129,11 @@ export async function runWithReferences(
     wanted.length === 0
       ? []
       : await withVault(
-          (source) => resolveReferences(source, wanted, { allowExpired: options.allowExpired }),
+          (source) =>
+            resolveReferences(source, wanted, {
+              allowExpired: options.allowExpired,
+              use: { as: 'run', command: options.command },
+            }),
           wanted,
         )
   for (const r of resolved) env[r.where] = r.value

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDotenv } from '../../src-main/run/dotenv'
+import { Vault } from '../../src-main/vault'
 import { CONCEALED } from '../../src-main/run/mask'
 import {
   BM_ID,
@@ -54,6 +55,17 @@ beforeAll(async () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
   }
+  // An expired key: the CLI refuses a past expiry, so it is written through the vault itself.
+  const vault = Vault.open(f.vault, { lastSeenFile: join(f.dir, 'last-seen.json') })
+  await vault.unlock(PASSWORD)
+  vault.add({
+    style: 'webpagetest',
+    name: 'expired wpt',
+    credential: { key: 'A.fedcba9876543210fedcba9876543210' },
+    lastRotatedAt: Date.UTC(2024, 0, 1),
+    expiresAt: Date.UTC(2024, 6, 1),
+  })
+  vault.close()
 })
 afterAll(() => f.cleanup())
 
@@ -137,6 +149,10 @@ describe('keywarden run: resolving', () => {
       [
         { E: 'kw://old wpt/key' },
         /E \(kw:\/\/old wpt\/key\): the key is revoked \(--allow-expired/,
+      ],
+      [
+        { G: 'kw://expired wpt/key' },
+        /G \(kw:\/\/expired wpt\/key\): the key expired on 2024-07-01 \(--allow-expired/,
       ],
       [
         { F: 'kw://ci deploy/key', KW_PASS: 'not the password' },
@@ -328,6 +344,7 @@ describe('keywarden export', () => {
       CI_DEPLOY: UP_KEY,
       TEAM_LOAD: `${BM_ID}:${BM_SECRET}`,
       OLD_WPT: WPT_KEY,
+      EXPIRED_WPT: 'A.fedcba9876543210fedcba9876543210',
     })
     const one = await run(['export', ...f.auth, '--format', 'dotenv', '--entry', 'team/load'])
     expect(one.stdout).toMatch(new RegExp(`^#.*\\nTEAM_LOAD=${BM_ID}:${BM_SECRET}\\n$`))
