@@ -9,11 +9,15 @@ import { resolve } from 'node:path'
 
 export default function setup(): void {
   const root = resolve(import.meta.dirname, '..')
-  const built = spawnSync(process.execPath, [resolve(root, 'scripts/build-node.mjs'), '--if-stale'], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-  })
+  const built = spawnSync(
+    process.execPath,
+    [resolve(root, 'scripts/build-node.mjs'), '--if-stale'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  )
   if (built.status !== 0)
     throw new Error(`the Node build failed:\n${built.stderr || built.error?.message || ''}`)
 }
