@@ -398,3 +398,17 @@ export class EntryWriter {
     return { clear, meta, row }
   }
 }
+
+/** The sealed bytes of a key or secret in an entry row. */
+export function sealedField(
+  row: { key_ct: Uint8Array; secret_ct: Uint8Array | null },
+  field: SecretField,
+): Uint8Array {
+  if (field === 'key') return row.key_ct
+  if (field === 'secret') {
+    if (!row.secret_ct)
+      throw new InvalidInputError('This entry has no separate secret; reveal its key.')
+    return row.secret_ct
+  }
+  throw new InvalidInputError('The field must be "key" or "secret".')
+}

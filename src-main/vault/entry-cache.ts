@@ -7,6 +7,7 @@
 import { STYLE_RULES, type KeyFacts } from '../providers'
 import { decodeMetaText, type EntryMeta } from './codec'
 import { BulkOpener, associatedText, open } from './crypto'
+import { nextTurn } from './next-turn'
 import type { RecordChunk } from './read-ahead'
 import { boundOfRow, metaAssociatedData } from './sealing'
 import type { EntryRow, VaultStore } from './store'
@@ -275,4 +276,29 @@ export class EntryCache {
     if (!set) this.peers.set(group, (set = new Set()))
     set.add(id)
   }
+}
+
+/**
+ * Make the entries' search text in the background after an unlock, twenty thousand entries per
+ * turn of the event loop. Unref'd: it never holds a process open, and it stops when the cache
+ * is replaced (`current()` is no longer `cache`: lock, another unlock).
+ */
+export function fillSearchTextSoon(
+  cache: EntryCache | undefined,
+  current: () => EntryCache | undefined,
+): void {
+  if (!cache) return
+  const pending = cache.entries.values()
+  const step = (): void => {
+    if (current() !== cache) return
+    let done = 0
+    for (let next = pending.next(); !next.done; next = pending.next()) {
+      next.value.haystack ??= haystackOf(next.value.summary)
+      if (++done === 20_000) {
+        nextTurn(step)
+        return
+      }
+    }
+  }
+  nextTurn(step)
 }

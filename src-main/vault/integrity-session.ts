@@ -121,7 +121,15 @@ export class IntegritySession {
   private commit(manifest: Manifest, cache: EntryCache): void {
     const header = this.store.header() as HeaderRow
     const at = Math.max(this.now(), header.commit_at ?? 0)
-    const row = nextIntegrity(this.macKey, this.vaultId, header.commit_counter, at, manifest)
+    const row = nextIntegrity(
+      this.macKey,
+      this.vaultId,
+      header.commit_counter,
+      at,
+      manifest,
+      // The audit log's last record now: the MAC vouches that the log reaches it (audit.ts).
+      this.store.lastAuditSeq(),
+    )
     this.store.transaction(() => this.store.writeIntegrity(row))
     this.manifest = manifest
     cache.broken.delete(INTEGRITY_RECORD_ID)

@@ -55,10 +55,14 @@ function macOf(
   counter: number,
   at: number | null,
   manifest: Uint8Array,
+  auditSeq: number | null,
 ): Buffer {
   const digest = createHash('sha256').update(manifest).digest('hex')
+  // The audit log's last record as of this commit (audit.ts); absent before the log existed,
+  // so records written by earlier versions keep their MAC.
+  const audit = auditSeq === null ? '' : `\0audit ${auditSeq}`
   return createHmac('sha256', macKey)
-    .update(`keywarden-integrity/v1\0${vaultId}\0${counter}\0${at ?? ''}\0${digest}`)
+    .update(`keywarden-integrity/v1\0${vaultId}\0${counter}\0${at ?? ''}\0${digest}${audit}`)
     .digest()
 }
 
@@ -73,6 +77,7 @@ export function readIntegrity(header: HeaderRow, macKey: Uint8Array): IntegrityR
     header.commit_counter,
     header.commit_at,
     header.manifest,
+    header.audit_seq ?? null,
   )
   const found = Buffer.from(header.integrity_mac)
   if (found.length !== expected.length || !timingSafeEqual(found, expected))
@@ -89,6 +94,7 @@ export function nextIntegrity(
   previousCounter: number,
   at: number,
   manifest: Manifest,
+  auditSeq: number | null = null,
 ): IntegrityRow {
   const counter = previousCounter + 1
   const bytes = encodeManifest(manifest)
@@ -96,7 +102,8 @@ export function nextIntegrity(
     commit_counter: counter,
     commit_at: at,
     manifest: bytes,
-    integrity_mac: macOf(macKey, vaultId, counter, at, bytes),
+    integrity_mac: macOf(macKey, vaultId, counter, at, bytes, auditSeq),
+    audit_seq: auditSeq,
   }
 }
 

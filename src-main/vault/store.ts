@@ -22,12 +22,14 @@ export interface HeaderRow {
   /** "id version" lines of every entry, as of the last commit (integrity.ts). */
   manifest: Uint8Array | null
   integrity_mac: Uint8Array | null
+  /** The audit log's last record as of the last commit, covered by integrity_mac (audit.ts). */
+  audit_seq: number | null
 }
 
 /** The integrity columns of the header, written together by every entry commit. */
 export type IntegrityRow = Pick<
   HeaderRow,
-  'commit_counter' | 'commit_at' | 'manifest' | 'integrity_mac'
+  'commit_counter' | 'commit_at' | 'manifest' | 'integrity_mac' | 'audit_seq'
 >
 
 export interface EntryRow {
@@ -116,8 +118,10 @@ export class VaultStore {
       versions: p('SELECT id, version FROM entries'),
       integrity: p(
         `UPDATE vault_header SET commit_counter = @commit_counter, commit_at = @commit_at,
-           manifest = @manifest, integrity_mac = @integrity_mac WHERE id = 1`,
+           manifest = @manifest, integrity_mac = @integrity_mac, audit_seq = @audit_seq
+         WHERE id = 1`,
       ),
+      lastAuditSeq: p('SELECT max(seq) FROM audit_log').pluck(),
       key: p('SELECT key_ct, secret_ct FROM entries WHERE id = ?'),
       hasEntry: p('SELECT 1 FROM entries WHERE id = ?').pluck(),
       insertEntry: p(
@@ -255,6 +259,10 @@ export class VaultStore {
   }
   writeIntegrity(row: IntegrityRow): void {
     this.s.integrity.run(row)
+  }
+  /** The audit log's last record number (null when empty), which each integrity MAC covers. */
+  lastAuditSeq(): number | null {
+    return (this.s.lastAuditSeq.get() as number | null) ?? null
   }
   deleteEntry(id: string): boolean {
     this.entryWrites++

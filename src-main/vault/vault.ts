@@ -9,16 +9,18 @@
  * - every write: `write()` below opens the write transaction, brings the cache up to the file,
  *   runs the entry write (entries.ts, compare-and-set on the version) and commits the integrity
  *   record with it.
+ * - the audit log: audit.ts; each write records itself in its transaction, a reveal as it opens.
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { looksLikeSqlite } from './file-check'
 import { DatabaseFromNewerVersionError, ForeignDatabaseError, openDatabase } from '../db/sqlite'
 import type { AccountPolicy } from '../providers'
+import { AuditTrail, auditWho, type AuditActor, type AuditEvent, type RevealUse } from './audit'
 import { ClearIndex } from './clear-index'
 import { cryptoReady, deriveSubkey, kdfParamsProblem, newVaultKey, wipe } from './crypto'
-import { EntryCache, haystackOf } from './entry-cache'
-import { EntryWriter, type WriteOptions, type WriteResult } from './entries'
+import { EntryCache, fillSearchTextSoon, haystackOf } from './entry-cache'
+import { EntryWriter, sealedField, type WriteOptions, type WriteResult } from './entries'
 import { EntryHistory } from './history'
 import {
   EntryNotFoundError,
@@ -34,7 +36,6 @@ import { IntegritySession } from './integrity-session'
 import { prewarmKdf } from './kdf'
 import { LastSeenRecord, defaultLastSeenFile } from './last-seen'
 import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
-import { nextTurn } from './next-turn'
 import { RecordReadAhead } from './read-ahead'
 import { PasswordGate, checkPassword, wrapVaultKey } from './session'
 import { VaultStore, type HeaderRow } from './store'
@@ -65,6 +66,8 @@ export interface VaultOpenOptions {
   now?: () => number
   /** Where this machine records the newest state of each vault it opened (last-seen.ts). */
   lastSeenFile?: string
+  /** Who the audit log names as acting (default: 'app' under Electron, else 'cli'). */
+  actor?: AuditActor
 }
 
 /** What exists only while unlocked; dropped (and the keys zeroed) at lock. */
@@ -86,6 +89,7 @@ export class Vault {
   private readonly lastSeen: LastSeenRecord
   /** The sealed records, read while the vault waits locked for its password. */
   private readonly readAhead: RecordReadAhead
+  private readonly trail: AuditTrail
 
   private constructor(
     readonly path: string,
@@ -93,7 +97,9 @@ export class Vault {
     private readonly header0: HeaderRow,
     private readonly now: () => number,
     lastSeenFile: string,
+    actor?: AuditActor,
   ) {
+    this.trail = new AuditTrail(store, header0.vault_id, auditWho(actor), now)
     this.readAhead = new RecordReadAhead(store, header0.vault_id, UNLOCK_CHUNK)
     this.gate = new PasswordGate(store, now, () => this.closed)
     this.clear = new ClearIndex(store)
@@ -127,8 +133,10 @@ export class Vault {
         store.header() as HeaderRow,
         now,
         options.lastSeenFile ?? defaultLastSeenFile(),
+        options.actor,
       )
       const session = vault.startSession(vaultKey, new EntryCache(store, vaultId, vaultKey))
+      vault.trail.created()
       session.integrity.check(session.cache, false)
       session.integrity.committed()
       return vault
@@ -167,6 +175,7 @@ export class Vault {
         header,
         options.now ?? Date.now,
         options.lastSeenFile ?? defaultLastSeenFile(),
+        options.actor,
       )
       // ...and read what the unlock will decrypt (ciphertext only) while the user types.
       vault.readAhead.start()
@@ -200,19 +209,20 @@ export class Vault {
   async unlock(password: string, options: { acceptOlder?: boolean } = {}): Promise<void> {
     this.assertOpen()
     await cryptoReady()
-    const vaultKey = await this.gate.unwrap(password)
+    const vaultKey = await this.trail.countFailure(this.gate.unwrap(password))
     const cache = new EntryCache(this.store, this.vaultId, vaultKey)
     try {
       cache.load(this.readAhead.drain(), this.store.historyCounts())
       this.lockQuietly()
       this.startSession(vaultKey, cache).integrity.check(cache, options.acceptOlder === true)
+      this.trail.unlocked()
     } catch (error) {
       if (this.session?.key === vaultKey) this.lockQuietly()
       else wipe(vaultKey)
       if (!this.closed) this.readAhead.start()
       throw error
     }
-    this.fillSearchTextSoon()
+    fillSearchTextSoon(this.session?.cache, () => this.session?.cache)
     this.emit('unlocked')
   }
 
@@ -261,10 +271,10 @@ export class Vault {
     return this.addMany([input])[0]
   }
 
-  /** Add many entries in one transaction: all are added, or none (bulk import, benchmarks). */
-  addMany(inputs: readonly EntryInput[]): EntrySummary[] {
+  /** Add many entries in one transaction, all or none; the audit log says `as` ('import'). */
+  addMany(inputs: readonly EntryInput[], as: 'add' | 'import' = 'add'): EntrySummary[] {
     if (!Array.isArray(inputs)) throw new InvalidInputError('The entries must be a list.')
-    return this.write((w) => w.add(inputs))
+    return this.write((w) => w.add(inputs), as === 'import' ? 'import' : 'add')
   }
 
   /**
@@ -282,7 +292,7 @@ export class Vault {
       const result = w.add(inputs, onProgress)
       for (const r of rotations) result.put.push(...w.rotate(r.id, r).put)
       return result
-    })
+    }, 'import')
   }
 
   /**
@@ -291,6 +301,7 @@ export class Vault {
    */
   copyFileTo(path: string): void {
     this.assertOpen()
+    if (this.session) this.trail.record({ action: 'backup' }, () => false)
     this.store.copyTo(path)
   }
 
@@ -300,7 +311,7 @@ export class Vault {
    * or refused with ChangedElsewhereError.
    */
   update(id: string, patch: EntryPatch, options: WriteOptions = {}): EntrySummary {
-    return this.write((w) => w.update(id, patch, options))[0]
+    return this.write((w) => w.update(id, patch, options), 'edit')[0]
   }
 
   /** Replace an entry's credential; the previous one is kept, encrypted, in its history. */
@@ -309,12 +320,12 @@ export class Vault {
     next: { credential: Credential; expiresAt?: number | null; rotatedAt?: number },
     options: WriteOptions = {},
   ): EntrySummary {
-    return this.write((w) => w.rotate(id, next, options))[0]
+    return this.write((w) => w.rotate(id, next, options), 'rotate')[0]
   }
 
   /** Delete an entry with its history and reminder bookkeeping (a damaged one too). */
   remove(id: string): void {
-    this.write((w, s) => w.remove(id, s.cache.get(id) !== undefined || this.knownDamaged(s, id)))
+    this.write((w, s) => w.remove(id, this.removable(s, id)), 'remove')
   }
 
   /** One entry with a masked view of its key. */
@@ -345,15 +356,16 @@ export class Vault {
     return out
   }
 
-  /** Decrypt one secret field of an entry. */
-  reveal(id: string, field: SecretField): string {
+  /** Decrypt one secret field of an entry; the audit log records it (`use`: what for). */
+  reveal(id: string, field: SecretField, use: RevealUse = {}): string {
     const c = this.cached(id)
     const { writer } = this.fresh()
     const row = this.store.keyOf(id)
     if (!row) throw new EntryNotFoundError(id)
-    const plain = writer.openField(id, field, c.summary.version, fieldOf(row, field))
+    const plain = writer.openField(id, field, c.summary.version, sealedField(row, field))
     const text = Buffer.from(plain).toString('utf8')
     wipe(plain)
+    this.trail.revealed(id, field, use)
     return text
   }
 
@@ -366,8 +378,22 @@ export class Vault {
   }
 
   /** Decrypt a field of a previous credential (`index` as `history` numbers them). */
-  revealHistory(id: string, index: number, field: SecretField): string {
-    return this.fresh().history.reveal(this.cached(id), index, field)
+  revealHistory(id: string, index: number, field: SecretField, use: RevealUse = {}): string {
+    const text = this.fresh().history.reveal(this.cached(id), index, field)
+    this.trail.revealed(id, field, use, index)
+    return text
+  }
+
+  /** Record an event the vault cannot see itself (run, inject, export, backup, restore). */
+  audit(event: AuditEvent): void {
+    const s = this.fresh()
+    this.trail.record(event, (id) => s.cache.get(id) !== undefined || s.cache.broken.has(id))
+  }
+
+  /** The audit log (audit.ts): `verify` walks the chain and names the first broken link. */
+  auditLog(): { list: AuditTrail['list']; verify: () => ReturnType<AuditTrail['verify']> } {
+    const s = this.fresh()
+    return { list: (filter) => this.trail.list(filter), verify: () => this.trail.verify(s.macKey) }
   }
 
   /** Entries that failed to open, were rolled back or deleted outside Keywarden, with the reason. */
@@ -478,12 +504,15 @@ export class Vault {
     throw new EntryNotFoundError(id)
   }
 
-  private knownDamaged(s: Unlocked, id: string): boolean {
+  /** An entry that exists, open or damaged (the integrity record's placeholder is not one). */
+  private removable(s: Unlocked, id: string): boolean {
+    if (s.cache.get(id) !== undefined) return true
     return s.cache.broken.has(id) && id !== INTEGRITY_RECORD_ID
   }
 
   private startSession(key: Uint8Array, cache: EntryCache): Unlocked {
     const macKey = deriveSubkey(key, 'integrity/v1')
+    this.trail.start(key)
     const session: Unlocked = {
       key,
       macKey,
@@ -510,6 +539,7 @@ export class Vault {
     if (!s) return false
     wipe(s.key)
     wipe(s.macKey)
+    this.trail.stop()
     this.session = null
     return true
   }
@@ -518,7 +548,10 @@ export class Vault {
    * Run an entry write: take the write lock, bring the cache and manifest up to the file, write,
    * commit the integrity record in the same transaction; then update the cache and tell listeners.
    */
-  private write(fn: (writer: EntryWriter, session: Unlocked) => WriteResult): EntrySummary[] {
+  private write(
+    fn: (writer: EntryWriter, session: Unlocked) => WriteResult,
+    action: 'add' | 'edit' | 'rotate' | 'remove' | 'import',
+  ): EntrySummary[] {
     this.assertOpen()
     const s = this.session
     if (!s) throw new LockedError()
@@ -529,6 +562,7 @@ export class Vault {
         otherCommitted = s.cache.sync()
         s.integrity.syncFromFile()
         result = fn(s.writer, s)
+        this.trail.wrote(action, result)
         const put = result.put.map((p) => ({ id: p.row.id, version: p.row.version }))
         s.integrity.commitChanges(put, result.removed, s.cache)
       })
@@ -554,29 +588,6 @@ export class Vault {
     }
   }
 
-  /**
-   * Make the entries' search text in the background after an unlock, twenty thousand entries per
-   * turn of the event loop. Unref'd: it never holds a process open, and it stops when the cache
-   * is replaced (lock, another unlock).
-   */
-  private fillSearchTextSoon(): void {
-    const session = this.session
-    if (!session) return
-    const pending = session.cache.entries.values()
-    const step = (): void => {
-      if (this.session !== session) return
-      let done = 0
-      for (let next = pending.next(); !next.done; next = pending.next()) {
-        next.value.haystack ??= haystackOf(next.value.summary)
-        if (++done === 20_000) {
-          nextTurn(step)
-          return
-        }
-      }
-    }
-    nextTurn(step)
-  }
-
   private accountPolicy(): AccountPolicy {
     const p = this.clear.getSetting<AccountPolicy>('accountPolicy')
     return typeof p === 'object' && p !== null ? p : {}
@@ -586,17 +597,4 @@ export class Vault {
     const n = this.clear.getSetting<number>('historyLimit')
     return Number.isInteger(n) && (n as number) >= 0 ? (n as number) : DEFAULT_HISTORY_LIMIT
   }
-}
-
-function fieldOf(
-  row: { key_ct: Uint8Array; secret_ct: Uint8Array | null },
-  field: SecretField,
-): Uint8Array {
-  if (field === 'key') return row.key_ct
-  if (field === 'secret') {
-    if (!row.secret_ct)
-      throw new InvalidInputError('This entry has no separate secret; reveal its key.')
-    return row.secret_ct
-  }
-  throw new InvalidInputError('The field must be "key" or "secret".')
 }

@@ -27,7 +27,7 @@ describe('migration 0002: versions and the integrity record', () => {
     const v = Vault.open(path, { lastSeenFile })
     v.close()
     const db = rawDb(path)
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(3)
     const versions = db.prepare('SELECT version FROM entries').pluck().all()
     expect(versions).toEqual([0, 0, 0])
     const header = db.prepare('SELECT commit_counter, integrity_mac FROM vault_header').get()

@@ -331,11 +331,11 @@ describe('migrations', () => {
     const { vault, path } = await newVault(tmp.dir)
     vault.close()
     const db = rawDb(path)
-    db.pragma('user_version = 3')
+    db.pragma('user_version = 4')
     db.close()
     expect(() => Vault.open(path)).toThrow(NewerVersionError)
     expect(() => Vault.open(path)).toThrow(
-      /newer version of Keywarden \(format 3; this version understands up to 2\)/,
+      /newer version of Keywarden \(format 4; this version understands up to 3\)/,
     )
   })
 })
