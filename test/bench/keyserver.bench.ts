@@ -1,12 +1,15 @@
 /**
  * Key server validation throughput and latency per style at 50 connections (autocannon),
- * next to a bare node:http server answering a fixed 200, measured in the same run.
+ * next to a bare node:http server answering a fixed 200, measured in the same run, with the
+ * settings users run: rate limits on, clients in a namespace (/ns/bench/<style>/…) that has one
+ * fault rule which never matches (so the fault check runs on every request).
  *
  * Both servers run in child processes and autocannon in this one: on a 2-core machine a server
  * in the load generator's process would share its event loop and halve what either could do,
  * flattering neither. Both get the same treatment, so the ratio compares like with like.
- * Provider rate limits are switched off through the settings API for the run (Userplane would
- * otherwise answer 429 after 120 requests); every other step of validation stays on the path.
+ * Nothing is switched off. Similarweb (10/s per key) and Userplane (120/min per user) therefore
+ * answer most of the load with their 429: those rows measure how fast the server refuses, which
+ * is what a client hammering it meets, and are marked so; the others measure acceptance.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -20,6 +23,9 @@ const CONNECTIONS = 50
 const DURATION_S = 3
 const ROUNDS = 3
 const TOKEN = 'bench-admin-token'
+const NAMESPACE = 'bench'
+/** Styles whose default rate limit answers most of a benchmark's load with 429. */
+const RATE_LIMITED = new Set<ServerStyle>(['similarweb', 'userplane'])
 const root = resolve(import.meta.dirname, '../..')
 
 const BARE_SERVER = `
@@ -129,17 +135,32 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
     },
   )
   try {
-    await admin(ks.url, 'PUT', '/admin/v1/settings', { rateLimits: false })
+    await admin(ks.url, 'POST', '/admin/v1/namespaces', { name: NAMESPACE, seed: 'bench' })
+    await admin(ks.url, 'PUT', `/admin/v1/namespaces/${NAMESPACE}/faults`, {
+      rules: [
+        {
+          provider: 'blazemeter',
+          pathGlob: '/api/v4/never-requested/**',
+          everyNth: 1,
+          kind: 'status',
+          status: 503,
+        },
+      ],
+    })
     const targets: { style: ServerStyle; url: string; headers: Record<string, string> }[] = []
     for (const style of SERVER_STYLES) {
-      const issued = await admin(ks.url, 'POST', '/admin/v1/keys', {
+      const issued = await admin(ks.url, 'POST', `/admin/v1/keys?namespace=${NAMESPACE}`, {
         style,
         name: 'bench',
         owner: 'bench',
       })
       const [key, secret] = String(issued.credential).split(':') as [string, string | undefined]
       const req = validationRequest(style, { key, secret })
-      targets.push({ style, url: `${ks.url}/${style}${req.path}`, headers: req.headers })
+      targets.push({
+        style,
+        url: `${ks.url}/ns/${NAMESPACE}/${style}${req.path}`,
+        headers: req.headers,
+      })
     }
     // Warm both servers (JIT, connection pools) before anything is measured.
     await autocannon({ url: bare.url, connections: CONNECTIONS, duration: 1 })
@@ -175,15 +196,17 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
       }),
     )
     for (const { style, load: l, baseline } of measured) {
-      if (l.non2xx > 0)
+      const limited = RATE_LIMITED.has(style)
+      if (l.non2xx > 0 && !limited)
         throw new Error(
           `${style}: ${l.non2xx} non-2xx answers; the benchmark would measure refusals`,
         )
       const ratio = l.rps / baseline.rps
+      const what = limited ? 'validation (mostly its 429: rate limits on)' : 'validation'
       report(
         row({
           suite: 'keyserver',
-          name: `${style} validation throughput`,
+          name: `${style} ${what} throughput`,
           value: l.rps,
           unit: 'req/s',
           baselineName: 'bare node:http',
@@ -195,7 +218,7 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
       report(
         row({
           suite: 'keyserver',
-          name: `${style} validation p50 latency`,
+          name: `${style} ${what} p50 latency`,
           value: l.p50,
           unit: 'ms',
           baselineName: 'bare node:http',
@@ -211,18 +234,22 @@ export async function run(report: (row: BenchRow) => void): Promise<void> {
             unit: 'µs',
             baselineName: 'bare node:http',
             baselineValue: baseline.cpuUs,
+            // The steadier form of the throughput target on a shared machine: at most 1/0.6 of
+            // the bare server's CPU per request is at least 0.6 of its throughput when CPU-bound.
+            target: '<= 1.67',
+            pass: l.cpuUs / baseline.cpuUs <= 1 / 0.6,
           }),
         )
       report(
         row({
           suite: 'keyserver',
-          name: `${style} validation p99 latency`,
+          name: `${style} ${what} p99 latency`,
           value: l.p99,
           unit: 'ms',
           baselineName: 'bare node:http',
           baselineValue: baseline.p99,
-          target: '< 10 ms',
-          pass: l.p99 < 10,
+          target: '< 5 ms',
+          pass: l.p99 < 5,
         }),
       )
     }
