@@ -245,6 +245,12 @@ export interface CallError {
   retryAfterMs?: number
   /** For 'VAULT_OLDER': when this machine last saw the vault changed, and when the file was. */
   details?: { lastSeenAt: number | null; foundAt: number | null }
+  /**
+   * For INVALID_INPUT and RULE_VIOLATION: the input the error is about, so a form can show it
+   * next to that field: a path into the call's input ("entry.name", "entry.credential.key") or
+   * a rule's subject ("credential", "expiresAt", "scope").
+   */
+  field?: string
 }
 
 export type CallResult<K extends CallName> =

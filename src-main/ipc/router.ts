@@ -12,7 +12,8 @@ import type { AppServices } from '../services/app-services'
 import { AppError } from '../services/errors'
 import { VaultError, VaultOlderError } from '../vault/errors'
 import { CALL_NAMES, type CallError, type CallName, type CallResult, type Calls } from './contract'
-import { INPUT_SCHEMAS, describeIssues } from './schemas'
+import type { z } from 'zod'
+import { INPUT_SCHEMAS, describeIssues, plainIssue } from './schemas'
 
 type Handler<K extends CallName> = (
   services: AppServices,
@@ -79,8 +80,7 @@ export function createRouter(services: AppServices, onCall?: (name: CallName) =>
           message: `There is no call named ${JSON.stringify(name.slice(0, 64))}.`,
         })
       const parsed = INPUT_SCHEMAS[name].safeParse(input)
-      if (!parsed.success)
-        return failure({ code: 'INVALID_INPUT', message: describeIssues(parsed.error) })
+      if (!parsed.success) return failure(invalidInput(parsed.error))
       onCall?.(name)
       try {
         const handler = HANDLERS[name] as (s: AppServices, i: unknown) => unknown
@@ -111,11 +111,33 @@ export function toCallError(error: unknown): CallError {
       ? { code: error.code, message: error.message, retryAfterMs }
       : { code: error.code, message: error.message }
   }
-  if (error instanceof ProviderRuleError) return { code: 'RULE_VIOLATION', message: error.message }
+  if (error instanceof ProviderRuleError) {
+    const field = RULE_FIELDS[error.code]
+    return field
+      ? { code: 'RULE_VIOLATION', message: error.message, field }
+      : { code: 'RULE_VIOLATION', message: error.message }
+  }
   if (error instanceof ReminderError) return { code: error.code, message: error.message }
   return {
     code: 'INTERNAL',
     message:
       'Something went wrong inside Keywarden. Try again; if it keeps happening, restart the app.',
   }
+}
+
+/** The input a provider rule is about, for the form to show its error there. */
+const RULE_FIELDS: Partial<Record<ProviderRuleError['code'], string>> = {
+  'credential-invalid': 'credential',
+  'expiry-not-allowed': 'expiresAt',
+  'expiry-in-past': 'expiresAt',
+  'expiry-over-cap': 'expiresAt',
+  'scope-invalid': 'scope',
+}
+
+/** A refused input: the first problem in plain words, and the path of the field it is about. */
+function invalidInput(error: z.ZodError): CallError {
+  const issue = error.issues[0]
+  const field = issue?.path.map(String).join('.') ?? ''
+  const message = issue ? plainIssue(issue) : describeIssues(error)
+  return field ? { code: 'INVALID_INPUT', message, field } : { code: 'INVALID_INPUT', message }
 }

@@ -186,6 +186,53 @@ export const INPUT_SCHEMAS = {
 } satisfies Record<CallName, z.ZodType>
 
 /** A readable sentence from a zod error: the field path and what was wrong, never the value. */
+/** Field names as people say them (the last part of an issue's path). */
+const FIELD_WORDS: Record<string, string> = {
+  key: 'key',
+  secret: 'key secret',
+  name: 'name',
+  expiresAt: 'expiry date',
+  lastRotatedAt: 'issue date',
+  projectId: 'project id',
+  baseUrl: 'base URL',
+  tags: 'tags',
+  notes: 'notes',
+  environment: 'environment',
+  account: 'owner',
+  password: 'password',
+  rotationPolicyDays: 'rotation policy',
+}
+
+/**
+ * One issue in plain words that say what to do. Our schemas' own messages are kept; zod's
+ * defaults ("Too small: expected string to have >=1 characters") are reworded by kind.
+ */
+export function plainIssue(issue: z.core.$ZodIssue): string {
+  if (!/^(Too small|Too big|Invalid|Unrecognized)/.test(issue.message)) return issue.message
+  const last = [...issue.path].reverse().find((p) => typeof p === 'string')
+  const what = `The ${FIELD_WORDS[String(last)] ?? String(last ?? 'input')}`
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? `${what} is required.`
+          : `${what} needs at least ${issue.minimum} characters.`
+      if (issue.origin === 'array') return `${what} needs at least ${issue.minimum} items.`
+      return `${what} must be at least ${issue.minimum}.`
+    case 'too_big':
+      if (issue.origin === 'string')
+        return `${what} is longer than ${issue.maximum} characters; shorten it.`
+      if (issue.origin === 'array') return `${what} may have at most ${issue.maximum} items.`
+      return `${what} must be at most ${issue.maximum}.`
+    case 'invalid_type':
+      return `${what} is missing or is not ${issue.expected === 'number' ? 'a number' : 'text'}.`
+    case 'unrecognized_keys':
+      return `Leave out ${issue.keys.join(', ')}: it is not part of this request.`
+    default:
+      return `${what} is not valid.`
+  }
+}
+
 export function describeIssues(error: z.ZodError): string {
   const first = error.issues.slice(0, 3).map((issue) => {
     const where = issue.path.length ? `${issue.path.join('.')}: ` : ''

@@ -1,8 +1,30 @@
-/** Add a key: the fields follow the provider style; the provider's rule errors show as worded. */
+/**
+ * Add a key: the fields follow the provider style. Each field's error shows under it in plain
+ * words, checked as the user types once the field has been left (or the form sent); a pasted
+ * key whose shape names another provider offers to switch. The main process's refusal shows
+ * next to the field it is about.
+ */
 import { useState, type FormEvent } from 'react'
-import { errorMessage } from '../api'
+import type { EntryStyle } from '../../src-main/ipc/contract'
+import { toKeywardenError } from '../lib/errors'
 import { buildEntryInput, EMPTY_FIELDS, type AddFields } from '../lib/entry-input'
-import { API_TYPE_CHOICES, ENTRY_STYLE_IDS, STYLE_FORMS, styleChoices } from '../lib/styles'
+import {
+  baseUrlProblem,
+  fieldOfError,
+  guessStyle,
+  keyProblem,
+  nameProblem,
+  secretProblem,
+  type FieldErrors,
+  type FieldName,
+} from '../lib/field-checks'
+import {
+  API_TYPE_CHOICES,
+  ENTRY_STYLE_IDS,
+  STYLE_FORMS,
+  styleChoices,
+  styleLabel,
+} from '../lib/styles'
 import { useDraft } from '../lib/use-draft'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
@@ -23,6 +45,25 @@ function plainOf(fields: AddFields): PlainFields {
   return plain
 }
 
+/** What the form can tell about its fields by itself. */
+function checkFields(f: AddFields): FieldErrors {
+  const form = STYLE_FORMS[f.style]
+  const errors: FieldErrors = {}
+  const name = nameProblem(f.name)
+  if (name) errors.name = name
+  const key = keyProblem(f.style, f.key)
+  if (key) errors.key = key
+  if (form.credential === 'id-secret') {
+    const secret = secretProblem(f.secret, f.key)
+    if (secret) errors.secret = secret
+  }
+  if (form.level && f.level === 'project' && !/^\d+$/.test(f.projectId.trim()))
+    errors.projectId = 'Type the project id: a whole number, as Wellows shows it.'
+  const url = baseUrlProblem(f.baseUrl)
+  if (url) errors.baseUrl = url
+  return errors
+}
+
 export function AddEntryForm() {
   const draft = useDraft<PlainFields>({ form: 'add' }, () => plainOf(EMPTY_FIELDS))
   // The key and secret live only here: a lock unmounts the form and they are gone.
@@ -31,16 +72,40 @@ export function AddEntryForm() {
   const f: AddFields = { ...draft.fields, key, secret }
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  /** Fields left once (or all, after a submit): their errors show and follow the typing. */
+  const [touched, setTouched] = useState<ReadonlySet<FieldName>>(new Set())
+  /** The main process's refusal, on the field it named, until that field changes. */
+  const [serverError, setServerError] = useState<{ field: FieldName; message: string } | null>(null)
+  /** A pasted key that looks like another provider's. */
+  const [offer, setOffer] = useState<EntryStyle | null>(null)
   const form = STYLE_FORMS[f.style]
   const set = (patch: Partial<AddFields>) => {
     const { key: k, secret: sec, ...plain } = patch
     if (k !== undefined) setKey(k)
     if (sec !== undefined) setSecret(sec)
     if (Object.keys(plain).length > 0) draft.setFields((prev) => ({ ...prev, ...plain }))
+    if (serverError && serverError.field in patch) setServerError(null)
+  }
+  const checks = checkFields(f)
+  const fieldError = (name: FieldName): string | null =>
+    (serverError?.field === name ? serverError.message : null) ??
+    (touched.has(name) ? (checks[name] ?? null) : null)
+  const leave = (name: FieldName) => () =>
+    setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)))
+
+  function pasted(text: string) {
+    const guess = guessStyle(text)
+    setOffer(guess && guess !== f.style ? guess : null)
   }
 
   async function submit(event: FormEvent) {
     event.preventDefault()
+    const all = Object.keys(checks) as FieldName[]
+    if (all.length > 0) {
+      setTouched(new Set([...touched, ...all]))
+      setError('Fix the fields marked above, then add the key again.')
+      return
+    }
     const built = buildEntryInput(f, Date.now())
     if ('problem' in built) return setError(built.problem)
     setBusy(true)
@@ -53,7 +118,12 @@ export function AddEntryForm() {
       setError(null)
       useUi.getState().setView('entries')
     } catch (e) {
-      setError(errorMessage(e))
+      const failure = toKeywardenError(e)
+      const field = fieldOfError(failure.field, failure.message)
+      if (field) {
+        setServerError({ field, message: failure.message })
+        setError(null)
+      } else setError(failure.message)
     } finally {
       setBusy(false)
     }
@@ -73,19 +143,49 @@ export function AddEntryForm() {
             // Fields of another style do not carry over (a Userplane choice is no date).
             set({ style, expiry: '', secret: '' })
             setError(null)
+            setServerError(null)
+            setOffer(null)
           }}
         />
         <TextField
           label="Name"
           value={f.name}
           onChange={(name) => set({ name })}
+          onBlur={leave('name')}
+          error={fieldError('name')}
           placeholder="billing-service"
         />
         <CredentialField
           label={form.credential === 'id-secret' ? 'Key id' : 'API key'}
           wide
           value={f.key}
-          onChange={(key) => set({ key })}
+          onChange={(key) => {
+            set({ key })
+            if (key === '') setOffer(null)
+          }}
+          onBlur={leave('key')}
+          onPaste={pasted}
+          error={fieldError('key')}
+          note={
+            offer && (
+              <span className="offer">
+                This looks like a {styleLabel(offer)} key.
+                <button
+                  type="button"
+                  onClick={() => {
+                    set({ style: offer, expiry: '', secret: '' })
+                    setServerError(null)
+                    setOffer(null)
+                  }}
+                >
+                  Switch to {styleLabel(offer)}
+                </button>
+                <button type="button" onClick={() => setOffer(null)}>
+                  Keep {styleLabel(f.style)}
+                </button>
+              </span>
+            )
+          }
           placeholder={form.keyPlaceholder}
         />
         {form.credential === 'id-secret' && (
@@ -94,6 +194,8 @@ export function AddEntryForm() {
             wide
             value={f.secret}
             onChange={(secret) => set({ secret })}
+            onBlur={leave('secret')}
+            error={fieldError('secret')}
             placeholder="72 hex characters"
           />
         )}
@@ -102,6 +204,7 @@ export function AddEntryForm() {
             label={form.ownerLabel ?? 'Owner'}
             value={f.owner}
             onChange={(owner) => set({ owner })}
+            error={fieldError('owner')}
           />
         )}
         {form.apiType && (
@@ -126,11 +229,18 @@ export function AddEntryForm() {
                 inputMode="numeric"
                 value={f.projectId}
                 onChange={(projectId) => set({ projectId })}
+                onBlur={leave('projectId')}
+                error={fieldError('projectId')}
               />
             )}
           </>
         )}
         <ExpiryField style={f.style} value={f.expiry} onChange={(expiry) => set({ expiry })} />
+        {serverError?.field === 'expiry' && (
+          <p className="field-error wide" role="alert">
+            {serverError.message}
+          </p>
+        )}
         <TextField
           label="Issued on (optional, for an existing key)"
           type="date"
@@ -154,6 +264,8 @@ export function AddEntryForm() {
           type="url"
           value={f.baseUrl}
           onChange={(baseUrl) => set({ baseUrl })}
+          onBlur={leave('baseUrl')}
+          error={fieldError('baseUrl')}
         />
         <label className="wide">
           Notes

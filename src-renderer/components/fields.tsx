@@ -2,7 +2,7 @@
  * Form parts every view uses the same way: the error line, a labelled text input, a master
  * password input and a key or secret input. One place decides their markup and attributes.
  */
-import type { InputHTMLAttributes } from 'react'
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react'
 
 /** The error line of a form or panel, announced when it appears; nothing without a message. */
 export function ErrorLine(props: { message: string | null | undefined; wide?: boolean }) {
@@ -16,21 +16,50 @@ export function ErrorLine(props: { message: string | null | undefined; wide?: bo
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'className'>
 
-/** A labelled input holding text; other input attributes (type, min, placeholder…) pass through. */
+/**
+ * A labelled input holding text; other input attributes (type, min, placeholder…) pass through.
+ * `error` shows under the input, tied to it (aria-invalid, aria-describedby) so a screen reader
+ * reads it with the field; `note` is a hint or an offer shown in the same place.
+ */
 export function TextField(
   props: InputProps & {
     label: string
     value: string
     onChange: (value: string) => void
     wide?: boolean
+    error?: string | null
+    note?: ReactNode
   },
 ) {
-  const { label, value, onChange, wide, ...input } = props
+  const { label, value, onChange, wide, error, note, ...input } = props
+  const id = useId()
+  const errorId = `${id}-error`
+  const noteId = `${id}-note`
+  const described = [input['aria-describedby'], error ? errorId : null, note ? noteId : null]
+    .filter(Boolean)
+    .join(' ')
   return (
-    <label className={wide ? 'wide' : undefined}>
-      {label}
-      <input {...input} value={value} onChange={(e) => onChange(e.target.value)} />
-    </label>
+    <div className={wide ? 'field wide' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        {...input}
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+      />
+      {error && (
+        <span className="field-error" id={errorId} role="alert">
+          {error}
+        </span>
+      )}
+      {note && (
+        <span className="field-hint" id={noteId}>
+          {note}
+        </span>
+      )}
+    </div>
   )
 }
 
@@ -63,6 +92,10 @@ export function CredentialField(props: {
   onChange: (value: string) => void
   placeholder?: string
   wide?: boolean
+  error?: string | null
+  note?: ReactNode
+  onBlur?: () => void
+  onPaste?: (text: string) => void
 }) {
   return (
     <TextField
@@ -74,6 +107,10 @@ export function CredentialField(props: {
       value={props.value}
       onChange={props.onChange}
       placeholder={props.placeholder}
+      error={props.error}
+      note={props.note}
+      onBlur={props.onBlur}
+      onPaste={props.onPaste ? (e) => props.onPaste!(e.clipboardData.getData('text')) : undefined}
     />
   )
 }

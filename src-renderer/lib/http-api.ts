@@ -47,8 +47,8 @@ export function createHttpApi(options: HttpApiOptions): KeywardenApi {
     if (response.status === 401) options.onUnauthorized?.()
     if (result && typeof result === 'object' && 'ok' in result) {
       if (result.ok) return result.value
-      const { code, message, retryAfterMs, details } = result.error
-      throw new KeywardenError(code, message, retryAfterMs, details)
+      const { code, message, retryAfterMs, details, field } = result.error
+      throw new KeywardenError(code, message, retryAfterMs, details, field)
     }
     if (response.status === 404) throw new KeywardenError('UNKNOWN_CALL', `Unknown call ${name}.`)
     throw new KeywardenError('HTTP_' + response.status, `The server answered ${response.status}.`)

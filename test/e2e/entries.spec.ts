@@ -36,7 +36,8 @@ test('add keys in several styles; a rule violation is shown as the provider word
   await form.getByLabel('API key').fill('sk_live_not_a_userplane_key')
   await form.getByLabel('Expiration').selectOption({ label: '30 days' })
   await form.getByRole('button', { name: 'Add key' }).click()
-  await expect(form.getByRole('alert')).toHaveText('A Userplane API key starts with "uspl_".')
+  // The error sits under the key field, tied to it, and says what to do.
+  await expect(form.getByLabel('API key')).toHaveAccessibleDescription(/starts with uspl_/)
   await form.getByLabel('API key').fill('uspl_' + 'x'.repeat(40))
   await form.getByRole('button', { name: 'Add key' }).click()
   // 30 days less the moments since: whole days left are never rounded up.
@@ -51,7 +52,7 @@ test('add keys in several styles; a rule violation is shown as the provider word
   await form.getByLabel('API key').fill('w'.repeat(40))
   await form.getByLabel('Key level').selectOption('project')
   await form.getByRole('button', { name: 'Add key' }).click()
-  await expect(form.getByRole('alert')).toContainText('project id')
+  await expect(form.getByLabel('Project id')).toHaveAccessibleDescription(/project id/)
   await form.getByLabel('Project id').fill('42')
   await form.getByRole('button', { name: 'Add key' }).click()
   await expect(page.getByRole('option', { name: 'seo-audit' })).toBeVisible()

@@ -1,0 +1,119 @@
+/**
+ * What the Add and Rotate forms can tell about a field while it is typed, in plain words that
+ * say what to do. These mirror the documented key shapes the main process enforces
+ * (src-main/providers/formats.ts, which the renderer may not import); the main process stays the
+ * judge, and its refusal is shown next to the field it names (`fieldOfError`). Pure; unit-tested.
+ */
+import type { EntryStyle } from '../../src-main/ipc/contract'
+
+/** The form fields an error can be about. */
+export type FieldName =
+  | 'name'
+  | 'key'
+  | 'secret'
+  | 'owner'
+  | 'projectId'
+  | 'expiry'
+  | 'issuedOn'
+  | 'baseUrl'
+  | 'tags'
+  | 'environment'
+  | 'notes'
+
+/** Errors by field; a field without an entry is fine. */
+export type FieldErrors = Partial<Record<FieldName, string>>
+
+const MIN_KEY_LENGTH = 16
+const HEX24 = /^[0-9a-f]{24}$/
+const HEX72 = /^[0-9a-f]{72}$/
+
+/** What is wrong with a key typed for `style`, or null. `label` is how the form names it. */
+export function keyProblem(style: EntryStyle, key: string): string | null {
+  const k = key.trim()
+  if (k === '') return style === 'blazemeter' ? 'Paste the key id.' : 'Paste the key.'
+  if (/\s/.test(k)) return 'Remove the spaces: a key has none.'
+  if (style === 'userplane' && !k.startsWith('uspl_'))
+    return 'A Userplane key starts with uspl_. Copy the whole key from Userplane.'
+  if (style === 'blazemeter') {
+    if (k.includes(':')) return null // id:secret pasted together: the vault splits it
+    if (!HEX24.test(k)) return 'A BlazeMeter key id is 24 characters, 0–9 and a–f.'
+    return null
+  }
+  if (k.length < MIN_KEY_LENGTH)
+    return `This is too short for a key (${k.length} characters; keys have at least ${MIN_KEY_LENGTH}).`
+  return null
+}
+
+/** What is wrong with a BlazeMeter key secret, or null. */
+export function secretProblem(secret: string, key: string): string | null {
+  if (key.includes(':') && secret.trim() === '') return null
+  const s = secret.trim()
+  if (s === '') return 'Paste the key secret (shown once, when BlazeMeter created the key).'
+  if (!HEX72.test(s)) return 'A BlazeMeter key secret is 72 characters, 0–9 and a–f.'
+  return null
+}
+
+/** What is wrong with a key's name, or null. */
+export function nameProblem(name: string): string | null {
+  return name.trim() === '' ? 'Give the key a name, e.g. the service that uses it.' : null
+}
+
+/** What is wrong with a base URL to check against, or null (it is optional). */
+export function baseUrlProblem(url: string): string | null {
+  const u = url.trim()
+  if (u === '') return null
+  try {
+    const parsed = new URL(u)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      return 'Start the address with https:// (or http:// for this computer).'
+    if (parsed.username || parsed.password)
+      return 'Leave the user name and password out of the address.'
+    return null
+  } catch {
+    return 'Type a whole address, e.g. https://api.example.com.'
+  }
+}
+
+/**
+ * The provider a pasted key looks like it comes from, when its shape says so unambiguously, or
+ * null. Shapes from the providers' documentation: Userplane `uspl_…`, WebPageTest `A.` + 32 hex,
+ * BlazeMeter `<24 hex>:<72 hex>`, Similarweb 32 lowercase hex.
+ */
+export function guessStyle(key: string): EntryStyle | null {
+  const k = key.trim()
+  if (k.startsWith('uspl_')) return 'userplane'
+  if (/^A\.[0-9a-fA-F]{32}$/.test(k)) return 'webpagetest'
+  if (/^[0-9a-f]{24}:[0-9a-f]{72}$/.test(k)) return 'blazemeter'
+  if (/^[0-9a-f]{32}$/.test(k)) return 'similarweb'
+  return null
+}
+
+/**
+ * The form field a refusal from the main process is about: from the error's `field` (the
+ * input path, e.g. "entry.credential.key", or a rule's subject such as "credential"), else
+ * from its words. Null when it is about the whole form (a limit, a lock).
+ */
+export function fieldOfError(field: string | undefined, message: string): FieldName | null {
+  const path = field ?? ''
+  if (/credential\.secret|secret$/.test(path)) return 'secret'
+  if (/credential/.test(path)) return /secret/i.test(message) ? 'secret' : 'key'
+  if (/(^|\.)name$/.test(path)) return 'name'
+  if (/expiresAt|expiry/.test(path)) return 'expiry'
+  if (/lastRotatedAt/.test(path)) return 'issuedOn'
+  if (/baseUrl/.test(path)) return 'baseUrl'
+  if (/projectId/.test(path)) return 'projectId'
+  if (/scope/.test(path)) return /project/i.test(message) ? 'projectId' : 'owner'
+  if (/tags/.test(path)) return 'tags'
+  if (/environment/.test(path)) return 'environment'
+  if (/notes/.test(path)) return 'notes'
+  if (path) return null
+  // No path (older main process, or a vault-side check): the words name the field.
+  if (/\bsecret\b/i.test(message)) return 'secret'
+  if (/\bkey\b.*(starts|characters|shape|empty|required)|not a key|\bkey id\b/i.test(message))
+    return 'key'
+  if (/\bname\b/i.test(message)) return 'name'
+  if (/expir/i.test(message)) return 'expiry'
+  if (/base URL/i.test(message)) return 'baseUrl'
+  if (/project id/i.test(message)) return 'projectId'
+  return null
+}

@@ -1,0 +1,161 @@
+/**
+ * Forms that explain themselves: each provider's malformed key gets its own words under the key
+ * field, checked as the user types once the field was left; a pasted key offers its provider;
+ * add, reveal and rotate work from the keyboard alone; at 900×700 no two controls overlap.
+ */
+import type { Page } from '@playwright/test'
+import { createVault, expect, openView, test } from './fixtures'
+
+const MALFORMED: { provider: string; key: string; says: RegExp }[] = [
+  { provider: 'Userplane', key: 'sk_live_not_a_userplane_key', says: /starts with uspl_/ },
+  { provider: 'BlazeMeter', key: 'not-hex-at-all-0123456789', says: /24 characters, 0–9 and a–f/ },
+  { provider: 'WebPageTest', key: 'A.short', says: /too short for a key/ },
+  { provider: 'Similarweb', key: 'has spaces in the key 0123', says: /Remove the spaces/ },
+  { provider: 'Wellows', key: 'tiny', says: /too short for a key/ },
+  { provider: 'Other service', key: 'abc', says: /too short for a key/ },
+]
+
+test('each provider’s malformed key: an error under the field, live after the first blur', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await openView(page, 'Add key')
+  const form = page.getByRole('form', { name: 'Add a key' })
+  let first = true
+  for (const { provider, key, says } of MALFORMED) {
+    await form.getByLabel('Provider').selectOption({ label: provider })
+    const field = form.getByLabel(provider === 'BlazeMeter' ? 'Key id' : 'API key')
+    await field.fill(key)
+    // Not while typing the first time: only once the field has been left.
+    if (first) await expect(field).not.toHaveAttribute('aria-invalid', 'true')
+    first = false
+    await field.blur()
+    await expect(field).toHaveAttribute('aria-invalid', 'true')
+    await expect(field).toHaveAccessibleDescription(says)
+    // No raw schema text anywhere.
+    await expect(form).not.toContainText(/Too small|expected string/)
+    await field.fill('')
+  }
+  // After the first blur, the error follows the typing.
+  await form.getByLabel('Provider').selectOption({ label: 'Userplane' })
+  const key = form.getByLabel('API key')
+  await key.fill('uspl')
+  await key.blur()
+  await expect(key).toHaveAccessibleDescription(/starts with uspl_/)
+  await key.fill('uspl_' + 'a'.repeat(40))
+  await expect(key).not.toHaveAttribute('aria-invalid', 'true')
+  // The name is explained too when the form is sent without one.
+  await form.getByRole('button', { name: 'Add key' }).click()
+  await expect(form.getByLabel('Name')).toHaveAccessibleDescription(/Give the key a name/)
+})
+
+test('pasting a key recognises its provider and offers to switch', async ({ app: page }) => {
+  await createVault(page)
+  await openView(page, 'Add key')
+  const form = page.getByRole('form', { name: 'Add a key' })
+  await form.getByLabel('Provider').selectOption({ label: 'Other service' })
+  const key = form.getByLabel('API key')
+  await key.focus()
+  await page.evaluate(() => navigator.clipboard.writeText('uspl_' + 'Q'.repeat(40)))
+  await page.keyboard.press('ControlOrMeta+V')
+  await expect(form.getByText('This looks like a Userplane key.')).toBeVisible()
+  await form.getByRole('button', { name: 'Switch to Userplane' }).click()
+  await expect(form.getByLabel('Provider')).toHaveValue('userplane')
+  await expect(form.getByLabel('Expiration')).toBeVisible()
+  // The key stays; a WebPageTest key pasted into the Userplane form is recognised too.
+  await expect(key).toHaveValue('uspl_' + 'Q'.repeat(40))
+  await key.fill('')
+  await page.evaluate(() => navigator.clipboard.writeText('A.' + 'f'.repeat(32)))
+  await key.focus()
+  await page.keyboard.press('ControlOrMeta+V')
+  await form.getByRole('button', { name: 'Keep Userplane' }).click()
+  await expect(form.getByText('This looks like')).toHaveCount(0)
+})
+
+/** Tab until the focused element matches, failing after `limit` presses. */
+async function tabTo(page: Page, matches: (el: Element) => boolean, limit = 40): Promise<void> {
+  const source = matches.toString()
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab')
+    const found = await page.evaluate(
+      (src) => new Function(`return (${src})`)()(document.activeElement),
+      source,
+    )
+    if (found) return
+  }
+  throw new Error(`no focusable element matched ${source}`)
+}
+
+test('keyboard only: add, reveal and rotate a key, with a visible focus ring', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  // Add: the nav button, then the form's fields in order, Enter sends.
+  await tabTo(page, (el) => el.textContent?.trim() === 'Add key' && el.tagName === 'BUTTON')
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)
+  expect(ring).toBe('solid')
+  await page.keyboard.press('Enter')
+  await tabTo(page, (el) => el.tagName === 'SELECT' && el.closest('form') !== null)
+  await page.keyboard.type('Other')
+  await tabTo(page, (el) => el.getAttribute('placeholder') === 'billing-service')
+  await page.keyboard.type('keyboard-key')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('sk_live_keyboard_only_0123456')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('option', { name: 'keyboard-key' })).toBeVisible()
+
+  // Reveal: Tab to the Reveal button, Enter.
+  await tabTo(page, (el) => el.textContent?.trim() === 'Reveal')
+  await page.keyboard.press('Enter')
+  await expect(page.getByText('sk_live_keyboard_only_0123456')).toBeVisible()
+
+  // Rotate: open the form, type the new key, send it.
+  await tabTo(page, (el) => el.textContent?.trim() === 'Rotate')
+  await page.keyboard.press('Enter')
+  await tabTo(page, (el) => el.getAttribute('type') === 'password')
+  await page.keyboard.type('sk_live_rotated_by_keyboard_99')
+  await tabTo(page, (el) => el.getAttribute('type') === 'submit')
+  await page.keyboard.press('Enter')
+  await expect(page.getByRole('button', { name: /History \(1\)/ })).toBeVisible()
+})
+
+test.describe('at 900×700', () => {
+  test.use({ viewport: { width: 900, height: 700 } })
+
+  test('no two interactive elements overlap on any screen', async ({ app: page }) => {
+    await createVault(page)
+    const screens: [string, () => Promise<void>][] = [
+      ['keys', async () => openView(page, 'Keys')],
+      ['add', async () => openView(page, 'Add key')],
+      ['reminders', async () => openView(page, /Reminders/)],
+      ['key server', async () => openView(page, 'Key server')],
+      ['settings', async () => openView(page, 'Settings')],
+    ]
+    for (const [name, open] of screens) {
+      await open()
+      await page.waitForTimeout(50)
+      const overlaps = await page.evaluate(() => {
+        const els = [
+          ...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]'),
+        ].filter((el) => (el as HTMLElement).offsetParent !== null)
+        const boxes = els.map((el) => ({ el, r: el.getBoundingClientRect() }))
+        const found: string[] = []
+        for (let i = 0; i < boxes.length; i++)
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i]!
+            const b = boxes[j]!
+            if (a.el.contains(b.el) || b.el.contains(a.el)) continue
+            const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left)
+            const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top)
+            if (x > 1 && y > 1)
+              found.push(`${a.el.outerHTML.slice(0, 60)} × ${b.el.outerHTML.slice(0, 60)}`)
+          }
+        // Nothing wider than the window either.
+        if (document.documentElement.scrollWidth > window.innerWidth)
+          found.push('horizontal scroll')
+        return found
+      })
+      expect(overlaps, name).toEqual([])
+    }
+  })
+})
