@@ -42,12 +42,16 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | number 
  * before anything starts (exit 127, as in shells).
  */
 export function findExecutable(command: string, env: NodeJS.ProcessEnv): string {
-  const candidates = command.includes('/')
+  const bases = /[\\/]/.test(command)
     ? [command]
-    : (env.PATH ?? '')
+    : (env.PATH ?? env.Path ?? '')
         .split(delimiter)
         .filter((d) => d !== '')
         .map((d) => join(d, command))
+  // Windows finds `node` as node.exe: try each PATHEXT ending too.
+  const endings =
+    process.platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : ['']
+  const candidates = bases.flatMap((b) => endings.map((e) => b + e))
   for (const file of candidates) {
     try {
       if (!statSync(file).isFile()) continue

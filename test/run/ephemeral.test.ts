@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startKeyServer, type KeyServerHandle } from '../../src-main/keyserver'
 import { CONCEALED } from '../../src-main/run/mask'
-import { cli, finished, fixture, startCli, type Fixture } from './helpers'
+import { cli, finished, fixture, startCli, type Fixture, POSIX } from './helpers'
 
 const TOKEN = 'run-test-admin-token-0123456789abcdef'
 let f: Fixture
@@ -55,7 +55,7 @@ function child(keyFile: string, end: string): string[] {
   return [process.execPath, '-e', script]
 }
 
-describe('keywarden run --issue', () => {
+describe.runIf(POSIX)('keywarden run --issue', () => {
   const env = (): Record<string, string> => ({ ...f.env, KEYWARDEN_ADMIN_TOKEN: TOKEN })
   const issue = (): string[] => ['--issue', 'WPT=webpagetest:1h', '--keyserver', server.url]
 

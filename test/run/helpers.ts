@@ -74,3 +74,9 @@ export function cli(
 ): Promise<CliResult> {
   return finished(startCli(args, env), input)
 }
+
+/**
+ * These tests drive POSIX shells and signals (sh -c, SIGTERM to a process, 128+N exit codes);
+ * on Windows, where none of that exists in this form, they are skipped.
+ */
+export const POSIX = process.platform !== 'win32'

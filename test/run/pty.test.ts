@@ -7,7 +7,7 @@ import * as pty from 'node-pty'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLI_BIN } from '../helpers/node-entry'
 import { CONCEALED } from '../../src-main/run/mask'
-import { UP_KEY, cli, fixture, type Fixture } from './helpers'
+import { UP_KEY, cli, fixture, type Fixture, POSIX } from './helpers'
 
 let f: Fixture
 beforeAll(async () => {
@@ -26,7 +26,7 @@ beforeAll(async () => {
 })
 afterAll(() => f.cleanup())
 
-describe('keywarden run on a terminal', () => {
+describe.runIf(POSIX)('keywarden run on a terminal', () => {
   it('keeps colours, conceals the secret, passes keys typed and the window size', async () => {
     const script = [
       '[ -t 0 ] && [ -t 1 ] && echo "child has a terminal"',

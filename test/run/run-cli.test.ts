@@ -20,6 +20,7 @@ import {
   startCli,
   type CliResult,
   type Fixture,
+  POSIX,
 } from './helpers'
 
 const SECRETS = [UP_KEY, WPT_KEY, BM_SECRET, PASSWORD]
@@ -76,7 +77,7 @@ const printEnv = (...names: string[]): string[] => [
   `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map(n => [n, process.env[n] ?? null]))))`,
 ]
 
-describe('keywarden run: resolving', () => {
+describe.runIf(POSIX)('keywarden run: resolving', () => {
   it('gives the child the resolved values, from the environment and env files', async () => {
     const envFile = join(f.dir, 'refs.env')
     writeFileSync(
@@ -191,7 +192,7 @@ describe('keywarden run: resolving', () => {
   })
 })
 
-describe('keywarden run: masking', () => {
+describe.runIf(POSIX)('keywarden run: masking', () => {
   const emit = (script: string): string[] => [
     process.execPath,
     '-e',
@@ -248,7 +249,7 @@ describe('keywarden run: masking', () => {
   })
 })
 
-describe('keywarden run: exit codes, signals, stdin', () => {
+describe.runIf(POSIX)('keywarden run: exit codes, signals, stdin', () => {
   it('passes the exit code through, and 128+N for a signal', async () => {
     expect((await run(['run', '--', 'sh', '-c', 'exit 7'])).code).toBe(7)
     expect((await run(['run', '--', 'sh', '-c', 'kill -KILL $$'])).code).toBe(137)
@@ -300,7 +301,7 @@ describe('keywarden run: exit codes, signals, stdin', () => {
   }
 })
 
-describe('keywarden inject', () => {
+describe.runIf(POSIX)('keywarden inject', () => {
   it('fills a template into a 0600 file, or prints it', async () => {
     const template = join(f.dir, 'npmrc.tpl')
     writeFileSync(
@@ -330,7 +331,7 @@ describe('keywarden inject', () => {
   })
 })
 
-describe('keywarden export', () => {
+describe.runIf(POSIX)('keywarden export', () => {
   it('writes dotenv lines to a 0600 file and warns that it holds secrets', async () => {
     const out = join(f.dir, 'all.env')
     const r = await run(['export', ...f.auth, '--format', 'dotenv', '-o', out])
