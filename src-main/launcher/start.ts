@@ -52,7 +52,10 @@ export function reason(stderr: string): string {
     .filter((l) => l.length > 0 && !l.startsWith('at '))
   if (
     lines.some((l) =>
-      /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT|network connectivity/.test(l),
+      // Electron 45's installer downloads with fetch, which says only "fetch failed".
+      /ENOTFOUND|EAI_AGAIN|ENETUNREACH|ECONNREFUSED|ETIMEDOUT|network connectivity|fetch failed/.test(
+        l,
+      ),
     )
   )
     return 'no network route to the download host'

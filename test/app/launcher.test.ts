@@ -11,6 +11,10 @@ describe('npm start helpers', () => {
     expect(
       reason('RequestError: getaddrinfo ENOTFOUND github.com\n    at ClientRequest.x (y.js:1:1)'),
     ).toBe('no network route to the download host')
+    // Electron 45's installer (fetch): only "fetch failed" and frames.
+    expect(
+      reason('TypeError: fetch failed\n    at node:internal/deps/undici/undici:14976:13'),
+    ).toBe('no network route to the download host')
     expect(
       reason(
         'gyp info ok\ngyp ERR! stack Error: `make` failed with exit code: 2\n    at x (y:1:1)\n',
