@@ -9,6 +9,7 @@ import { registerRemindersCommand } from './reminders-command'
 import { registerKeyserverCommand } from './keyserver-command'
 import { registerRunCommands } from './run-commands'
 import { registerTransferCommands } from './transfer-commands'
+import { registerAuditCommand } from './audit-command'
 import { CliError } from './io'
 import { argumentValues, commanderMessage, redact } from './safe-errors'
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerKeyserverCommand(program)
   registerRunCommands(program)
   registerTransferCommands(program)
+  registerAuditCommand(program)
   return program
 }
 

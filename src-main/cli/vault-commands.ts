@@ -389,7 +389,7 @@ export function registerVaultCommands(program: Command): void {
           const e = resolveEntry(vault, ref)
           if (opts.field !== undefined) {
             const field = opts.field === 'secret' && !e.hasSecret ? 'key' : opts.field
-            process.stdout.write(vault.reveal(e.id, field) + '\n')
+            process.stdout.write(vault.reveal(e.id, field, { as: 'get' }) + '\n')
           } else if (opts.json) printJson({ ...vault.get(e.id), history: vault.history(e.id) })
           else printDetail(vault, e.id)
         })

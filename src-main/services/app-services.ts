@@ -109,7 +109,7 @@ export class AppServices {
   private openVault(): Vault | null {
     if (this.vault) return this.vault
     if (!existsSync(this.vaultPath)) return null
-    this.attach(Vault.open(this.vaultPath, { now: this.now }))
+    this.attach(Vault.open(this.vaultPath, { now: this.now, actor: this.auditActor() }))
     return this.vault
   }
 
@@ -123,6 +123,11 @@ export class AppServices {
       }
       if (event.kind === 'entries' || event.kind === 'reminder-state') this.reminders.refresh()
     })
+  }
+
+  /** Who the vault's audit log names as acting through this core. */
+  private auditActor(): 'app' | 'browser' {
+    return this.mode === 'browser' ? 'browser' : 'app'
   }
 
   /** The entry set changed (or became readable or unreadable): every kept page is stale. */
@@ -186,6 +191,7 @@ export class AppServices {
       throw new AppError('VAULT_EXISTS', 'A vault already exists here; unlock it instead.')
     const vault = await Vault.create(this.vaultPath, password, {
       now: this.now,
+      actor: this.auditActor(),
       ...(this.kdf ? { kdf: this.kdf } : {}),
     })
     this.attach(vault)
@@ -267,12 +273,12 @@ export class AppServices {
 
   /** Desktop: main copies and clears; browser: the page gets the one value and clears it. */
   copy(id: string, field: SecretField): CopyResult {
-    return this.toClipboard(this.unlocked().reveal(id, field))
+    return this.toClipboard(this.unlocked().reveal(id, field, { as: 'copy' }))
   }
 
   /** As `copy`, for a field of a previous credential. */
   copyHistory(id: string, index: number, field: SecretField): CopyResult {
-    return this.toClipboard(this.unlocked().revealHistory(id, index, field))
+    return this.toClipboard(this.unlocked().revealHistory(id, index, field, { as: 'copy' }))
   }
 
   private toClipboard(value: string): CopyResult {
