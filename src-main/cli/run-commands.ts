@@ -184,10 +184,11 @@ export function registerRunCommands(program: Command): void {
             )
             // A references file reveals nothing, so the vault would not log it by itself.
             if (flags.format === 'references')
-              recordExport(
-                vault,
-                chosen.map((e) => e.id),
-              )
+              vault.audit({
+                action: 'export',
+                entryIds: chosen.map((e) => e.id),
+                format: 'references',
+              })
             return lines
           })
           if (flags.out === undefined) process.stdout.write(text)
@@ -199,14 +200,6 @@ export function registerRunCommands(program: Command): void {
         })
       },
     )
-}
-
-/** The audit record of a references export, on vaults that keep an audit log. */
-function recordExport(vault: Vault, entryIds: string[]): void {
-  const auditable = vault as unknown as {
-    audit?: (event: { action: 'export'; entryIds: string[]; format: string }) => void
-  }
-  auditable.audit?.({ action: 'export', entryIds, format: 'references' })
 }
 
 function readTemplate(path: string): string {

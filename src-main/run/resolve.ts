@@ -17,7 +17,7 @@ export interface RevealUse {
 /** The part of the vault resolving needs. */
 export interface ReferenceSource {
   list(): EntrySummary[]
-  /** Vaults with an audit log record each reveal with `use`; older ones ignore it. */
+  /** The vault's audit log records each reveal with `use`. */
   reveal(id: string, field: SecretField, use?: RevealUse): string
   damaged(): { id: string; reason: string }[]
 }

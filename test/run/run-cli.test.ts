@@ -3,7 +3,7 @@
  * real children, real signals.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDotenv } from '../../src-main/run/dotenv'
 import { Vault } from '../../src-main/vault'
@@ -389,5 +389,24 @@ describe.runIf(POSIX)('keywarden export', () => {
     const r = await run(['export', ...f.auth, '--format', 'references', '--entry', 'nope'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/--entry nope: no entry has that name or id/)
+  })
+})
+
+describe.runIf(POSIX)('the audit log', () => {
+  it('records run with the command name, inject and export, and never a value', async () => {
+    const vault = Vault.open(f.vault, { lastSeenFile: join(f.dir, 'last-seen.json') })
+    await vault.unlock(PASSWORD)
+    const records = vault.auditLog().list()
+    vault.close()
+    const runs = records.filter((r) => r.action === 'run')
+    expect(runs.length).toBeGreaterThan(0)
+    // Only the command's base name is kept, never its path or arguments.
+    expect(runs.every((r) => r.detail?.command === basename(process.execPath))).toBe(true)
+    expect(records.some((r) => r.action === 'inject')).toBe(true)
+    const exports = records.filter((r) => r.action === 'export')
+    expect(exports.some((r) => r.detail?.format === 'references')).toBe(true)
+    expect(exports.some((r) => r.detail?.field === 'key')).toBe(true)
+    const text = JSON.stringify(records)
+    for (const s of SECRETS) expect(text).not.toContain(s)
   })
 })
