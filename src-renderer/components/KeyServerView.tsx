@@ -57,11 +57,21 @@ export function KeyServerView() {
             </button>
           </div>
         )}
+        {status?.running && status.url && (
+          <dl className="facts" aria-label="Base URLs per provider">
+            {SERVER_STYLE_IDS.map((style) => (
+              <div key={style} className="fact-row">
+                <dt>{STYLE_FORMS[style].label}</dt>
+                <dd className="mono">{`${status.url}/${style}/`}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
         <ErrorLine message={error} />
         <IssueForm running={status?.running === true} />
       </section>
       <section className="card log-card" aria-labelledby="log-title">
-        <h2 id="log-title">Requests</h2>
+        <h2 id="log-title">Recent requests</h2>
         {log.length === 0 ? (
           <p className="muted">No requests yet.</p>
         ) : (
