@@ -246,6 +246,30 @@ describe('audit log: what is recorded', () => {
     vault.close()
   })
 
+  it('keeps one chain when two connections append in turn', async () => {
+    const { vault, path } = await create()
+    const e = vault.add({ style: 'generic', name: NAME, credential: { key: SECRET } })
+    const other = await reopen(path, 'app')
+    for (let i = 0; i < 3; i++) {
+      vault.reveal(e.id, 'key')
+      other.reveal(e.id, 'key', { as: 'copy' })
+    }
+    other.update(e.id, { notes: 'from the app' })
+    vault.reveal(e.id, 'key')
+    const records = vault.auditLog().list()
+    expect(records.map((r) => `${r.actor}:${r.action}`).slice(2)).toEqual([
+      'app:unlock',
+      ...Array.from({ length: 3 }, () => ['cli:reveal', 'app:copy']).flat(),
+      'app:edit',
+      'cli:reveal',
+    ])
+    expect(records.some((r) => r.detail.tailCut)).toBe(false)
+    expect(vault.auditLog().verify()).toEqual({ ok: true, count: records.length })
+    expect(other.auditLog().verify()).toEqual({ ok: true, count: records.length })
+    other.close()
+    vault.close()
+  })
+
   it('needs the vault unlocked to list or verify', async () => {
     const { vault } = await create()
     vault.lock()
