@@ -321,7 +321,10 @@ export class AppServices {
         'INVALID_INPUT',
         'Give the new credential from the provider: only keys issued by the local key server rotate by themselves.',
       )
-    const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style, input.expiresAt)
+    // The server is told how long the new key lives (its API takes days), counted from now.
+    const lifetimeMs =
+      typeof input.expiresAt === 'number' ? input.expiresAt - this.now() : undefined
+    const issued = await this.keyserver.rotate(entry.serverKeyId, entry.style, lifetimeMs)
     return vault.rotate(
       input.id,
       {

@@ -126,19 +126,15 @@ export class KeyServerControl {
 
   /**
    * Rotate a key on the server the way its provider does; returns the new credential. With
-   * `expiresAt` the new key gets that expiry on the server too (the form's choice), as whole days
-   * for Userplane, whose keys live exactly 7, 30, 60 or 90 days.
+   * `lifetimeMs` the new key lives that long on the server too (the form's choice), as whole
+   * days for Userplane, whose keys live exactly 7, 30, 60 or 90 days.
    */
-  async rotate(
-    serverKeyId: string,
-    style: ServerStyle,
-    expiresAt?: number | null,
-  ): Promise<IssuedKey> {
+  async rotate(serverKeyId: string, style: ServerStyle, lifetimeMs?: number): Promise<IssuedKey> {
     if (!this.handle) await this.start()
     const current = await this.currentId(serverKeyId)
     const body: Record<string, unknown> = {}
-    if (typeof expiresAt === 'number') {
-      const days = (expiresAt - Date.now()) / DAY_MS
+    if (lifetimeMs !== undefined) {
+      const days = lifetimeMs / DAY_MS
       if (days <= 0) throw new AppError('INVALID_INPUT', 'The new expiry must be in the future.')
       body.expiresInDays = style === 'userplane' ? Math.max(1, Math.round(days)) : days
     }

@@ -225,7 +225,7 @@ describe('router: every call with valid input', () => {
       owner: 'alice',
       expiresInDays: 30,
     })
-    const chosen = Date.now() + 60 * DAY_MS
+    const chosen = f.clock.now + 60 * DAY_MS
     const rotated = await ok<{ expiresAt: number }>('entries.rotate', {
       id: entry.id,
       expiresAt: chosen,
