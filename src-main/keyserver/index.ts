@@ -168,11 +168,18 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       )
 
     const flush = () => {
+      // Counters and the log are batched already (up to a second of them is only in memory), so
+      // their commits skip the fsync (WAL with synchronous=NORMAL stays consistent; a power cut
+      // loses at most those batches). Under load a FULL commit here stalled the event loop for
+      // up to ~17 ms once a second, which is what p99 latency saw. Admin writes stay FULL.
       try {
+        db.pragma('synchronous = NORMAL')
         registry.flush()
         log.flush()
       } catch {
         // Kept in memory and retried at the next tick; a full disk must not stop validation.
+      } finally {
+        db.pragma('synchronous = FULL')
       }
     }
     const timer = setInterval(flush, options.flushIntervalMs ?? 1000)
