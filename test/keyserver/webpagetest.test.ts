@@ -9,8 +9,8 @@ beforeAll(async () => {
 afterAll(async () => fx.cleanup())
 
 /** The official client, promisified; its base URL must end with '/'. */
-function client(key: string) {
-  const wpt = new WebPageTest(`${fx.server.url}/webpagetest/`, key)
+function client(key: string, base = `${fx.server.url}/webpagetest/`) {
+  const wpt = new WebPageTest(base, key)
   return {
     balance: () =>
       new Promise<Json>((resolve, reject) =>
@@ -77,6 +77,36 @@ describe('WebPageTest with the official npm client', () => {
     expect(await client(expired.credential).run('https://example.com')).toEqual({
       statusCode: 400,
       statusText: 'API key expired',
+    })
+  })
+})
+
+describe('WebPageTest under a namespace, with the official npm client', () => {
+  it('works unchanged with the namespace base URL; an outage fault is an HTTP error to it', async () => {
+    const ns = 'wpt-job-1'
+    expect((await fx.admin('POST', '/admin/v1/namespaces', { name: ns })).status).toBe(201)
+    await fx.admin('PUT', `/admin/v1/policy/acme?namespace=${ns}`, { webpagetestMonthlyTests: 40 })
+    const issued = await fx.admin('POST', `/admin/v1/keys?namespace=${ns}`, {
+      style: 'webpagetest',
+      owner: 'acme',
+      name: 'ci',
+    })
+    const wpt = client(issued.body.credential, `${fx.server.url}/ns/${ns}/webpagetest/`)
+    expect(await wpt.balance()).toEqual({ data: { remaining: 40 } })
+    const ok = await wpt.run('https://example.com')
+    expect(ok.statusCode).toBe(200)
+    expect(ok.data.jsonUrl).toContain(`/ns/${ns}/webpagetest/jsonResult.php?test=`)
+    // The same key at the default paths is unknown.
+    expect(await client(issued.body.credential).balance()).toEqual({
+      data: { error: 'Error validating API Key Account' },
+    })
+    await fx.admin('PUT', `/admin/v1/namespaces/${ns}/faults`, {
+      rules: [{ provider: 'webpagetest', everyNth: 1, kind: 'status', status: 503 }],
+    })
+    await expect(wpt.balance()).rejects.toMatchObject({
+      name: 'WPTAPIError',
+      code: 503,
+      message: 'Service Unavailable',
     })
   })
 })
