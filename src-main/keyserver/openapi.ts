@@ -1,7 +1,13 @@
 /** The OpenAPI 3.1 document of the admin API, generated from the zod schemas it validates with. */
 import { z } from 'zod'
+import { FaultsBody } from './faults'
 import {
   AdminErrorView,
+  AdvanceBody,
+  ClockBody,
+  ClockView,
+  CreateNamespaceBody,
+  NamespaceView,
   CreateKeyBody,
   CreateProjectBody,
   CreateUserBody,
@@ -70,7 +76,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'Keywarden local key server: admin API',
       version: '1.0.0',
       description:
-        'Issue, list, rotate and revoke keys in five provider styles. Every call needs `Authorization: Bearer <admin token>`.',
+        'Issue, list, rotate and revoke keys in five provider styles; namespaces, their clocks and fault rules. Every call needs `Authorization: Bearer <admin token>`; the key, user, project, policy, settings, usage, log and reset calls act on the namespace named by `?namespace=<name>` (default: `default`).',
     },
     components: {
       securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
@@ -206,6 +212,83 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         post: op('Delete every key, user, project, policy, counter and log entry (tests)', {
           '200': { description: 'Reset' },
         }),
+      },
+      '/admin/v1/namespaces': {
+        post: op(
+          'Create a namespace (an isolated world: keys, limits, counters, clock, faults)',
+          {
+            '201': { description: 'Created, with its seed and base URLs', schema: NamespaceView },
+            '409': { description: 'Exists', schema: AdminErrorView },
+          },
+          CreateNamespaceBody,
+        ),
+        get: op('List namespaces', {
+          '200': {
+            description: 'Namespaces',
+            schema: z.object({ namespaces: z.array(NamespaceView) }),
+          },
+        }),
+      },
+      '/admin/v1/namespaces/{name}': {
+        get: op(
+          'One namespace',
+          { '200': { description: 'Namespace', schema: NamespaceView } },
+          undefined,
+          nameParam('name'),
+        ),
+        delete: op(
+          'Remove a namespace with all its keys (not the default one)',
+          {
+            '200': { description: 'Removed' },
+            '404': { description: 'No such namespace', schema: AdminErrorView },
+          },
+          undefined,
+          nameParam('name'),
+        ),
+      },
+      '/admin/v1/namespaces/{name}/reset': {
+        post: op(
+          'Empty a namespace; keep it, its seed, clock and fault rules (their draws start over)',
+          { '200': { description: 'Reset', schema: NamespaceView } },
+          undefined,
+          nameParam('name'),
+        ),
+      },
+      '/admin/v1/namespaces/{name}/clock': {
+        get: op(
+          'The namespace clock',
+          { '200': { description: 'Clock', schema: ClockView } },
+          undefined,
+          nameParam('name'),
+        ),
+        put: op(
+          'Set the clock to a time ({at}) or an offset from the server time ({offsetSeconds})',
+          { '200': { description: 'Clock', schema: ClockView } },
+          ClockBody,
+          nameParam('name'),
+        ),
+      },
+      '/admin/v1/namespaces/{name}/clock/advance': {
+        post: op(
+          'Advance the clock',
+          { '200': { description: 'Clock', schema: ClockView } },
+          AdvanceBody,
+          nameParam('name'),
+        ),
+      },
+      '/admin/v1/namespaces/{name}/faults': {
+        get: op(
+          'The fault rules and their seed',
+          { '200': { description: 'Rules' } },
+          undefined,
+          nameParam('name'),
+        ),
+        put: op(
+          'Replace the fault rules; the same seed and requests meet the same faults',
+          { '200': { description: 'Rules' } },
+          FaultsBody,
+          nameParam('name'),
+        ),
       },
       '/admin/openapi.json': {
         get: op('This document', { '200': { description: 'OpenAPI 3.1' } }),

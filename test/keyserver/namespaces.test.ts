@@ -129,6 +129,26 @@ describe('namespaces', () => {
     expect(clock.body.offsetSeconds).toBe(3600)
   })
 
+  it('the admin OpenAPI document describes namespaces, clocks and faults', async () => {
+    const doc = (await fx.admin('GET', '/admin/openapi.json')).body
+    for (const path of [
+      '/admin/v1/namespaces',
+      '/admin/v1/namespaces/{name}/reset',
+      '/admin/v1/namespaces/{name}/clock/advance',
+      '/admin/v1/namespaces/{name}/faults',
+    ])
+      expect(doc.paths[path], path).toBeDefined()
+    const faults =
+      doc.paths['/admin/v1/namespaces/{name}/faults'].put.requestBody.content['application/json']
+        .schema
+    expect(faults.properties.rules.items.properties.kind.enum).toEqual([
+      'status',
+      'latency',
+      'drop',
+      'hang',
+    ])
+  })
+
   it('200 namespaces used in parallel never see each other’s keys', async () => {
     const names = Array.from({ length: 200 }, (_, i) => `par-${i}`)
     await Promise.all(names.map((name) => fx.admin('POST', '/admin/v1/namespaces', { name })))
