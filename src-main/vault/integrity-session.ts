@@ -6,25 +6,33 @@
 import { VaultOlderError } from './errors'
 import type { EntryCache } from './entry-cache'
 import {
+  DELETED_REASON,
   INTEGRITY_DAMAGED_REASON,
   INTEGRITY_RECORD_ID,
-  compareWithManifest,
+  NEWER_REASON,
+  REPLAYED_REASON,
+  ROLLED_BACK_REASON,
+  forEachManifestLine,
   nextIntegrity,
   readIntegrity,
-  type Manifest,
 } from './integrity'
 import type { LastSeenRecord } from './last-seen'
 import type { HeaderRow, VaultStore } from './store'
 
 export class IntegritySession {
-  /** The manifest as of the last commit this process knows of. */
-  private manifest: Manifest = new Map()
-  /** The store stamp the manifest matches (another process's commit changes it). */
+  /**
+   * Recorded versions of the entries the manifest holds but the cache does not (damaged, rolled
+   * back or deleted outside Keywarden): they stay in the manifest until removed, so the next
+   * unlock names them again. Every other entry's recorded version is its cached version, so the
+   * full manifest (4 MB at 100k entries) is never kept in memory.
+   */
+  private outside = new Map<string, number>()
+  /** The store stamp `outside` matches (another process's commit changes it). */
   private stamp = ''
   /** The state a commit wrote, recorded as last seen once the transaction has committed. */
   private pendingSeen: { counter: number; at: number } | null = null
-  /** What the last commitChanges replaced in the manifest, until the transaction ends. */
-  private undo: [string, number | undefined][] | null = null
+  /** Ids a commit removed, dropped from `outside` once the transaction has committed. */
+  private pendingRemoved: readonly string[] = []
 
   constructor(
     private readonly store: VaultStore,
@@ -42,83 +50,118 @@ export class IntegritySession {
     const header = this.store.header() as HeaderRow
     const seen = this.lastSeen.get(this.vaultId)
     const read = readIntegrity(header, this.macKey)
-    const rows = (): Manifest => new Map(this.store.versions().map((r) => [r.id, r.version]))
     if (read.state === 'absent') {
       // A vault from before integrity records. If this machine saw it with one, it was put back.
       if (seen && seen.counter > 0 && !acceptOlder) throw new VaultOlderError(seen.at, null)
-      this.commit(rows(), cache)
+      this.takeOutsideFromRows(cache)
+      this.commit(cache, [], [])
       this.committed()
       return
     }
     if (read.state === 'damaged') {
       // Nothing can be named; the next commit writes a fresh record from the rows as they are.
       cache.broken.set(INTEGRITY_RECORD_ID, INTEGRITY_DAMAGED_REASON)
-      this.manifest = rows()
+      this.takeOutsideFromRows(cache)
       this.stamp = this.store.entriesStamp()
       return
     }
     if (seen && read.counter < seen.counter && !acceptOlder)
       throw new VaultOlderError(seen.at, read.at)
-    this.manifest = read.manifest
+    this.outside = new Map()
+    let listed = 0
+    forEachManifestLine(read.manifest, (id, recorded) => {
+      const c = cache.get(id)
+      if (c) {
+        listed++
+        if (c.summary.version < recorded) cache.markBroken(id, ROLLED_BACK_REASON)
+        else if (c.summary.version > recorded) cache.markBroken(id, NEWER_REASON)
+        if (c.summary.version !== recorded) this.outside.set(id, recorded)
+        return
+      }
+      this.outside.set(id, recorded)
+      if (!cache.broken.has(id)) cache.broken.set(id, DELETED_REASON)
+    })
+    // Rows the manifest does not list: removed earlier and put back. Rare; only then a set.
+    if (listed < cache.entries.size) {
+      const ids = new Set<string>()
+      forEachManifestLine(read.manifest, (id) => ids.add(id))
+      for (const id of [...cache.entries.keys()])
+        if (!ids.has(id)) cache.markBroken(id, REPLAYED_REASON)
+    }
     this.stamp = this.store.entriesStamp()
-    for (const problem of compareWithManifest(read.manifest, rows()))
-      cache.markBroken(problem.id, problem.reason)
     const state = { counter: read.counter, at: read.at }
     this.lastSeen.record(this.vaultId, state, { replace: acceptOlder })
   }
 
-  /** Inside a write transaction: take the manifest another process committed, if any. */
-  syncFromFile(): void {
+  /**
+   * Inside a write transaction, after the cache was synced: when another process committed,
+   * take the entries its manifest holds outside the cache.
+   */
+  syncFromFile(cache: EntryCache): void {
     if (this.stamp === this.store.entriesStamp()) return
     const read = readIntegrity(this.store.header() as HeaderRow, this.macKey)
-    if (read.state === 'ok') this.manifest = read.manifest
+    if (read.state !== 'ok') return
+    const outside = new Map<string, number>()
+    forEachManifestLine(read.manifest, (id, recorded) => {
+      if (cache.get(id)?.summary.version !== recorded) outside.set(id, recorded)
+    })
+    this.outside = outside
   }
 
-  /**
-   * Inside a write transaction: record the entries a write put and removed. The manifest is
-   * changed in place (copying 100k entries per write was a third of a write's time), with what
-   * it replaced kept to undo if the transaction rolls back.
-   */
+  /** Inside a write transaction: commit the record with the entries a write put and removed. */
   commitChanges(
     put: readonly { id: string; version: number }[],
     removed: readonly string[],
     cache: EntryCache,
   ): void {
-    const undo: [string, number | undefined][] = []
-    for (const p of put) {
-      undo.push([p.id, this.manifest.get(p.id)])
-      this.manifest.set(p.id, p.version)
-    }
-    for (const id of removed) {
-      undo.push([id, this.manifest.get(id)])
-      this.manifest.delete(id)
-    }
-    this.undo = undo
-    this.commit(this.manifest, cache)
+    this.commit(cache, put, removed)
   }
 
   /**
-   * After the write transaction committed: the manifest matches the file as this connection left
-   * it, and this machine records the new state. Recording before the commit would make a crash
-   * between the two look like a rollback at the next unlock.
+   * After the write transaction committed: this machine records the new state. Recording before
+   * the commit would make a crash between the two look like a rollback at the next unlock.
    */
   committed(): void {
     this.stamp = this.store.entriesStamp()
     if (this.pendingSeen) this.lastSeen.record(this.vaultId, this.pendingSeen)
+    for (const id of this.pendingRemoved) this.outside.delete(id)
     this.pendingSeen = null
-    this.undo = null
+    this.pendingRemoved = []
   }
 
   /** The write transaction rolled back: forget what it would have committed. */
   rolledBack(): void {
     this.pendingSeen = null
-    for (const [id, version] of (this.undo ?? []).reverse())
-      if (version === undefined) this.manifest.delete(id)
-      else this.manifest.set(id, version)
-    this.undo = null
+    this.pendingRemoved = []
   }
 
-  private commit(manifest: Manifest, cache: EntryCache): void {
+  /** The outside entries of a vault without a usable record: rows in the file not in the cache. */
+  private takeOutsideFromRows(cache: EntryCache): void {
+    this.outside = new Map()
+    for (const { id, version } of this.store.versions())
+      if (!cache.get(id)) this.outside.set(id, version)
+  }
+
+  /**
+   * Write the next record: the manifest is every cached entry at its version (or the version this
+   * write gives it), the entries this write adds, and the entries held outside the cache.
+   */
+  private commit(
+    cache: EntryCache,
+    put: readonly { id: string; version: number }[],
+    removed: readonly string[],
+  ): void {
+    const putVersions = new Map(put.map((p) => [p.id, p.version]))
+    const gone = new Set(removed)
+    let text = ''
+    for (const [id, c] of cache.entries) {
+      if (gone.has(id)) continue
+      text += `${id} ${putVersions.get(id) ?? c.summary.version}\n`
+      putVersions.delete(id)
+    }
+    for (const [id, version] of putVersions) if (!gone.has(id)) text += `${id} ${version}\n`
+    for (const [id, version] of this.outside)
+      if (!gone.has(id) && !cache.get(id)) text += `${id} ${version}\n`
     const header = this.store.header() as HeaderRow
     const at = Math.max(this.now(), header.commit_at ?? 0)
     const row = nextIntegrity(
@@ -126,13 +169,13 @@ export class IntegritySession {
       this.vaultId,
       header.commit_counter,
       at,
-      manifest,
+      Buffer.from(text, 'utf8'),
       // The audit log's last record now: the MAC vouches that the log reaches it (audit.ts).
       this.store.lastAuditSeq(),
     )
     this.store.transaction(() => this.store.writeIntegrity(row))
-    this.manifest = manifest
     cache.broken.delete(INTEGRITY_RECORD_ID)
     this.pendingSeen = { counter: row.commit_counter, at }
+    this.pendingRemoved = removed
   }
 }

@@ -560,7 +560,7 @@ export class Vault {
     try {
       this.store.writeTransaction(() => {
         otherCommitted = s.cache.sync()
-        s.integrity.syncFromFile()
+        s.integrity.syncFromFile(s.cache)
         result = fn(s.writer, s)
         this.trail.wrote(action, result)
         const put = result.put.map((p) => ({ id: p.row.id, version: p.row.version }))
