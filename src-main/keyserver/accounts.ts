@@ -3,6 +3,7 @@
  * read on the hot path from memory caches that admin writes keep in step.
  */
 import type { Db, Statement } from '../db/sqlite'
+import { prepared } from './statements'
 import {
   BLAZEMETER_DEFAULT_CAP,
   DAY_MS,
@@ -68,21 +69,26 @@ export class AccountRepository {
     readonly namespace = 'default',
   ) {
     this.stmts = {
-      insertUser: db.prepare(
+      insertUser: prepared(
+        db,
         'INSERT INTO users (namespace, name, display_name, email, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      updateUser: db.prepare(
+      updateUser: prepared(
+        db,
         'UPDATE users SET display_name = ?, email = ? WHERE namespace = ? AND name = ?',
       ),
-      deleteUser: db.prepare('DELETE FROM users WHERE namespace = ? AND name = ?'),
-      insertProject: db.prepare(
+      deleteUser: prepared(db, 'DELETE FROM users WHERE namespace = ? AND name = ?'),
+      insertProject: prepared(
+        db,
         'INSERT INTO projects (namespace, id, owner, name, created_at) VALUES (?, ?, ?, ?, ?)',
       ),
-      deleteProjectsOf: db.prepare('DELETE FROM projects WHERE namespace = ? AND owner = ?'),
-      putPolicy: db.prepare(
+      deleteProjectsOf: prepared(db, 'DELETE FROM projects WHERE namespace = ? AND owner = ?'),
+      putPolicy: prepared(
+        db,
         'INSERT INTO policies (namespace, owner, json) VALUES (?, ?, ?) ON CONFLICT (namespace, owner) DO UPDATE SET json = excluded.json',
       ),
-      putSetting: db.prepare(
+      putSetting: prepared(
+        db,
         'INSERT INTO settings (namespace, name, json) VALUES (?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET json = excluded.json',
       ),
     }
@@ -95,19 +101,19 @@ export class AccountRepository {
     this.users.clear()
     this.projects.clear()
     this.policies.clear()
-    const users = this.db
-      .prepare(
-        'SELECT id, name, display_name AS displayName, email, created_at AS createdAt FROM users WHERE namespace = ?',
-      )
-      .all(this.namespace) as UserRecord[]
+    const users = prepared(
+      this.db,
+      'SELECT id, name, display_name AS displayName, email, created_at AS createdAt FROM users WHERE namespace = ?',
+    ).all(this.namespace) as UserRecord[]
     for (const u of users) this.users.set(u.name, u)
-    const projects = this.db
-      .prepare('SELECT id, owner, name, created_at AS createdAt FROM projects WHERE namespace = ?')
-      .all(this.namespace) as ProjectRecord[]
+    const projects = prepared(
+      this.db,
+      'SELECT id, owner, name, created_at AS createdAt FROM projects WHERE namespace = ?',
+    ).all(this.namespace) as ProjectRecord[]
     for (const p of projects) this.projects.set(p.id, p)
-    for (const row of this.db
-      .prepare('SELECT owner, json FROM policies WHERE namespace = ?')
-      .all(this.namespace) as {
+    for (const row of prepared(this.db, 'SELECT owner, json FROM policies WHERE namespace = ?').all(
+      this.namespace,
+    ) as {
       owner: string
       json: string
     }[])
@@ -116,9 +122,9 @@ export class AccountRepository {
         ...(JSON.parse(row.json) as Partial<Policy>),
       })
     const stored: Partial<Settings> = {}
-    for (const row of this.db
-      .prepare('SELECT name, json FROM settings WHERE namespace = ?')
-      .all(this.namespace) as {
+    for (const row of prepared(this.db, 'SELECT name, json FROM settings WHERE namespace = ?').all(
+      this.namespace,
+    ) as {
       name: keyof Settings
       json: string
     }[])

@@ -4,6 +4,7 @@
  * API are kept in the blazemeter_items table, cached in memory like the other small tables.
  */
 import type { Db, Statement } from '../db/sqlite'
+import { prepared } from './statements'
 
 export interface BlazemeterProject {
   id: number
@@ -47,12 +48,13 @@ export class BlazemeterItems {
     private readonly db: Db,
     readonly namespace: string,
   ) {
-    this.insert = db.prepare(
+    this.insert = prepared(
+      db,
       'INSERT INTO blazemeter_items (namespace, kind, id, owner, parent_id, name, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    const rows = db
-      .prepare('SELECT * FROM blazemeter_items WHERE namespace = ? ORDER BY id')
-      .all(namespace) as Row[]
+    const rows = prepared(db, 'SELECT * FROM blazemeter_items WHERE namespace = ? ORDER BY id').all(
+      namespace,
+    ) as Row[]
     for (const r of rows)
       if (r.kind === 'project')
         this.projects.set(r.id, {

@@ -4,6 +4,7 @@
  * SQLite in one transaction by the flusher, never one synchronous disk write per request.
  */
 import type { Db, Statement } from '../db/sqlite'
+import { prepared } from './statements'
 
 const SEP = '\u0000'
 
@@ -17,13 +18,17 @@ export class CounterStore {
     private readonly db: Db,
     readonly namespace = 'default',
   ) {
-    this.upsert = db.prepare(
+    this.upsert = prepared(
+      db,
       'INSERT INTO counters (namespace, scope, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, scope, name) DO UPDATE SET value = excluded.value',
     )
-    this.remove = db.prepare('DELETE FROM counters WHERE namespace = ? AND scope = ? AND name = ?')
-    const rows = db
-      .prepare('SELECT scope, name, value FROM counters WHERE namespace = ?')
-      .all(namespace)
+    this.remove = prepared(
+      db,
+      'DELETE FROM counters WHERE namespace = ? AND scope = ? AND name = ?',
+    )
+    const rows = prepared(db, 'SELECT scope, name, value FROM counters WHERE namespace = ?').all(
+      namespace,
+    )
     for (const row of rows as {
       scope: string
       name: string

@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto'
 import type { Db, Statement } from '../db/sqlite'
+import { prepared } from './statements'
 import type { KeyStatus, ServerStyle } from '../providers'
 
 export interface KeyRecord {
@@ -119,12 +120,14 @@ export class KeyRepository {
     /** The namespace whose keys this repository holds; a key of another is never found. */
     readonly namespace: string,
   ) {
-    this.insertStmt = db.prepare(
+    this.insertStmt = prepared(
+      db,
       `INSERT INTO keys (${COLUMNS}) VALUES (${COLUMNS.split(',')
         .map(() => '?')
         .join(', ')})`,
     )
-    this.updateStmt = db.prepare(
+    this.updateStmt = prepared(
+      db,
       `UPDATE keys SET ${COLUMNS.split(', ')
         .filter((c) => c !== 'id' && c !== 'namespace')
         .map((c) => `${c} = ?`)
@@ -138,7 +141,7 @@ export class KeyRepository {
     this.recentDigests.clear()
     this.byHash.clear()
     this.byId.clear()
-    const rows = this.db.prepare('SELECT * FROM keys WHERE namespace = ?').all(this.namespace)
+    const rows = prepared(this.db, 'SELECT * FROM keys WHERE namespace = ?').all(this.namespace)
     for (const row of rows as Row[]) this.index(fromRow(row))
   }
 
