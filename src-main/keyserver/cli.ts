@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { Command, CommanderError } from 'commander'
 import { CliError } from '../cli/io'
+import { isLoopbackHost } from './hosts'
 
 export interface HeadlessOptions {
   port: string | number
@@ -19,8 +20,6 @@ export interface HeadlessOptions {
   /** Serve the CI job's own namespace (from CI_JOB_ID or GITHUB_RUN_ID) and print its URLs. */
   namespaceFromEnv?: boolean
 }
-
-const LOOPBACK = /^(localhost|::1|127(\.\d{1,3}){3})$/
 
 /** The namespace of this CI job: `job-<CI_JOB_ID>` (GitLab) or `run-<GITHUB_RUN_ID>` (GitHub). */
 export function namespaceFromEnv(env: NodeJS.ProcessEnv = process.env): string {
@@ -63,7 +62,7 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   const host = options.host ?? '127.0.0.1'
   const adminToken = options.adminTokenFile ? readTokenFile(options.adminTokenFile) : undefined
   const namespace = options.namespaceFromEnv ? namespaceFromEnv() : undefined
-  if (!LOOPBACK.test(host)) {
+  if (!isLoopbackHost(host)) {
     if (!adminToken && !process.env.KEYWARDEN_ADMIN_TOKEN)
       throw new CliError(
         `--host ${host} exposes the key server to other machines: give the admin token in KEYWARDEN_ADMIN_TOKEN or --admin-token-file.`,

@@ -12,6 +12,7 @@ import { baseUrlsOf } from './admin-namespaces'
 import { AdminError } from './errors'
 import { KEYSERVER_MIGRATIONS } from './migrations'
 import { NamespaceRegistry } from './namespaces'
+import { isLoopbackHost } from './hosts'
 import { RequestLog, type RequestLogEntry } from './request-log'
 import { registerProviders } from './routing'
 import { ensureDataDir, loadHmacSecret, makeTokenChecker, resolveAdminToken } from './secrets'
@@ -52,10 +53,7 @@ export interface KeyServerHandle {
   ensureNamespace(name: string): Record<string, string>
 }
 
-/** Whether an address only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
-}
+export { isLoopbackHost } from './hosts'
 
 export const BODY_LIMIT_BYTES = 64 * 1024
 
