@@ -101,6 +101,46 @@ export interface KeyServerStatus {
   dataDir: string
 }
 
+/** A namespace of the key server: an isolated world with its own keys, clock and faults. */
+export interface KeyServerNamespace {
+  name: string
+  /** Seed of the namespace's fault draws (a re-run with the same seed meets the same faults). */
+  seed: string
+  createdAt: string
+  /** The namespace's clock (ISO) and its offset from the server's time. */
+  clockNow: string
+  clockOffsetSeconds: number
+  faultRules: number
+  /** Per provider style, the base URL a client of this namespace uses. */
+  baseUrls: Record<string, string>
+}
+
+/** A key the local key server issued, as its admin API lists it (never its credential). */
+export interface KeyServerKey {
+  id: string
+  style: ServerStyle
+  owner: string
+  name: string
+  status: 'active' | 'disabled' | 'revoked'
+  expired: boolean
+  /** Display prefix and the last 4 characters. */
+  masked: string
+  expiresAt: string | null
+  replacedBy: string | null
+  requests: number
+  lastUsedAt: string | null
+  /** Whether the provider has an on/off switch for keys (Similarweb, Userplane). */
+  canToggle: boolean
+  /** The vault entry holding this key, if any (default namespace, vault unlocked). */
+  vaultEntryId: string | null
+}
+
+/** A key of a namespace (the default one when `namespace` is left out). */
+export interface KeyServerKeyRef {
+  namespace?: string
+  id: string
+}
+
 /** One line of the key server's request log (never a key or secret; the path has no query). */
 export type KeyServerLogLine = RequestLogEntry
 
@@ -215,6 +255,22 @@ export interface Calls {
   'keyserver.stop': { input: void; output: KeyServerStatus }
   'keyserver.issue': { input: IssueKeyInput; output: EntrySummary }
   'keyserver.log': { input: { limit?: number }; output: KeyServerLogLine[] }
+  'keyserver.namespaces': { input: void; output: KeyServerNamespace[] }
+  'keyserver.createNamespace': {
+    input: { name: string; seed?: string }
+    output: KeyServerNamespace
+  }
+  /** Drop a namespace's keys, users and counters (keys of the default one: vault entries revoked). */
+  'keyserver.resetNamespace': { input: { name: string }; output: KeyServerNamespace }
+  /** The default namespace cannot be deleted. */
+  'keyserver.deleteNamespace': { input: { name: string }; output: { deleted: string } }
+  'keyserver.keys': { input: { namespace?: string }; output: KeyServerKey[] }
+  /** Revoke on the server; a vault entry holding the key is marked revoked. */
+  'keyserver.revokeKey': { input: KeyServerKeyRef; output: KeyServerKey }
+  /** Rotate as the provider does; a vault entry holding the key keeps the new credential. */
+  'keyserver.rotateKey': { input: KeyServerKeyRef; output: KeyServerKey }
+  /** Similarweb's activation toggle, Userplane's active/disabled. */
+  'keyserver.setKeyActive': { input: KeyServerKeyRef & { active: boolean }; output: KeyServerKey }
   'settings.get': { input: void; output: Settings }
   'settings.update': { input: Partial<Settings>; output: Settings }
 }
@@ -230,6 +286,8 @@ export interface Events {
   'entries-changed': Record<string, never>
   'reminders-due': RemindersSnapshot
   'keyserver-log': KeyServerLogLine
+  /** The key server started or stopped (also when it started on its own: issue, rotate, check). */
+  'keyserver-status': KeyServerStatus
   /** A notification was clicked: show this entry. */
   'open-entry': { id: string }
 }
@@ -304,6 +362,14 @@ export const CALL_NAMES = [
   'keyserver.stop',
   'keyserver.issue',
   'keyserver.log',
+  'keyserver.namespaces',
+  'keyserver.createNamespace',
+  'keyserver.resetNamespace',
+  'keyserver.deleteNamespace',
+  'keyserver.keys',
+  'keyserver.revokeKey',
+  'keyserver.rotateKey',
+  'keyserver.setKeyActive',
   'settings.get',
   'settings.update',
 ] as const satisfies readonly CallName[]
@@ -314,5 +380,6 @@ export const EVENT_NAMES = [
   'entries-changed',
   'reminders-due',
   'keyserver-log',
+  'keyserver-status',
   'open-entry',
 ] as const satisfies readonly EventName[]

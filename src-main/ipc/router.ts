@@ -51,6 +51,15 @@ const HANDLERS: Handlers = {
   'keyserver.stop': (s) => s.stopKeyserver(),
   'keyserver.issue': (s, i) => s.issue(i),
   'keyserver.log': (s, i) => s.keyserverLog(i?.limit),
+  'keyserver.namespaces': (s) => s.keyserverKeys.namespaces(),
+  'keyserver.createNamespace': (s, i) => s.keyserverKeys.createNamespace(i.name, i.seed),
+  'keyserver.resetNamespace': (s, i) => s.keyserverKeys.resetNamespace(i.name),
+  'keyserver.deleteNamespace': (s, i) => s.keyserverKeys.deleteNamespace(i.name),
+  'keyserver.keys': (s, i) => s.keyserverKeys.keys(i?.namespace ?? 'default'),
+  'keyserver.revokeKey': (s, i) => s.keyserverKeys.revoke(i.namespace ?? 'default', i.id),
+  'keyserver.rotateKey': (s, i) => s.keyserverKeys.rotate(i.namespace ?? 'default', i.id),
+  'keyserver.setKeyActive': (s, i) =>
+    s.keyserverKeys.setActive(i.namespace ?? 'default', i.id, i.active),
   'settings.get': (s) => s.settings(),
   'settings.update': (s, i) => s.updateSettings(i),
 }

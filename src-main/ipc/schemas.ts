@@ -109,6 +109,19 @@ const settingsPatch = z.strictObject({
 })
 
 /** Input schema of each call (the router's single source of what is accepted). */
+/** A key server namespace's name (the server's own rule: it becomes a path segment). */
+const namespaceName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+    'A namespace name is 1 to 63 letters, digits, ".", "-" or "_", starting with a letter or digit.',
+  )
+/** A key on the key server: its record id (an id the admin API gave; it goes into a path). */
+const serverKeyRef = z.strictObject({
+  namespace: namespaceName.optional(),
+  id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'Give the id of a key the key server listed.'),
+})
+
 export const INPUT_SCHEMAS = {
   'app.info': none,
   'vault.status': none,
@@ -181,6 +194,17 @@ export const INPUT_SCHEMAS = {
     none,
     z.strictObject({ limit: z.number().int().min(1).max(1000).optional() }),
   ]),
+  'keyserver.namespaces': none,
+  'keyserver.createNamespace': z.strictObject({
+    name: namespaceName,
+    seed: z.string().min(1).max(200).optional(),
+  }),
+  'keyserver.resetNamespace': z.strictObject({ name: namespaceName }),
+  'keyserver.deleteNamespace': z.strictObject({ name: namespaceName }),
+  'keyserver.keys': z.union([none, z.strictObject({ namespace: namespaceName.optional() })]),
+  'keyserver.revokeKey': serverKeyRef,
+  'keyserver.rotateKey': serverKeyRef,
+  'keyserver.setKeyActive': serverKeyRef.extend({ active: z.boolean() }),
   'settings.get': none,
   'settings.update': settingsPatch,
 } satisfies Record<CallName, z.ZodType>

@@ -33,6 +33,7 @@ import { EntryPager } from './entry-pages'
 import { AppError } from './errors'
 import { EventBus } from './events'
 import { KeyServerControl } from './keyserver'
+import { KeyServerKeys } from './keyserver-keys'
 import { RemindersService } from './reminders'
 import { readSettings, writeSettings } from './settings'
 
@@ -77,6 +78,8 @@ export class AppServices {
   private otherProcessTimer: NodeJS.Timeout | null = null
   private unsubscribeVault: (() => void) | null = null
   private readonly keyserver: KeyServerControl
+  /** The key server view's calls: namespaces and issued keys (see keyserver-keys.ts). */
+  readonly keyserverKeys: KeyServerKeys
   readonly reminders: RemindersService
   private closed = false
   private readonly pager = new EntryPager()
@@ -96,7 +99,13 @@ export class AppServices {
       this.dataDir,
       (line) => this.events.emit('keyserver-log', line),
       this.now,
+      (status) => this.events.emit('keyserver-status', status),
     )
+    this.keyserverKeys = new KeyServerKeys({
+      control: this.keyserver,
+      vault: () => (this.vault?.isUnlocked ? this.vault : null),
+      rotateEntry: (id) => this.rotate({ id }),
+    })
     this.reminders = new RemindersService({
       now: this.now,
       vault: () => this.openVault(),

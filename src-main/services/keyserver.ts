@@ -41,6 +41,11 @@ export class KeyServerControl {
     private readonly onLog: (line: KeyServerLogLine) => void,
     /** The app's clock, shared so issue and expiry times agree with the vault's. */
     private readonly now: () => number = Date.now,
+    /**
+     * Told of every start and stop. The server also starts on its own (issue, rotate, "Check
+     * now"), so a view that read the status once would keep saying "stopped" without this.
+     */
+    private readonly onStatus: (status: KeyServerStatus) => void = () => undefined,
   ) {
     this.dataDir = join(appDataDir, 'keyserver')
   }
@@ -77,8 +82,12 @@ export class KeyServerControl {
     }
     try {
       const handle = await this.starting
-      this.handle = handle
-      this.unsubscribeLog = handle.onLog((entry) => this.onLog(toLogLine(entry)))
+      // Concurrent starts share one handle: only the first to resume subscribes and reports.
+      if (this.handle !== handle) {
+        this.handle = handle
+        this.unsubscribeLog = handle.onLog((entry) => this.onLog(toLogLine(entry)))
+        this.onStatus(this.status())
+      }
     } finally {
       this.starting = null
     }
@@ -90,7 +99,10 @@ export class KeyServerControl {
     this.handle = null
     this.unsubscribeLog?.()
     this.unsubscribeLog = null
-    if (handle) await handle.close()
+    if (handle) {
+      await handle.close()
+      this.onStatus(this.status())
+    }
     return this.status()
   }
 
@@ -167,6 +179,25 @@ export class KeyServerControl {
     await this.admin('POST', `/admin/v1/keys/${encodeURIComponent(serverKeyId)}/revoke`, {})
   }
 
+  /**
+   * One admin call on a namespace of the running server (the key server view's calls). Never
+   * starts the server: the view shows a stopped server as stopped rather than starting it.
+   */
+  adminIn(
+    namespace: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<Record<string, unknown>> {
+    const query = namespace === 'default' ? '' : `?namespace=${encodeURIComponent(namespace)}`
+    return this.admin(method, `${path}${query}`, body)
+  }
+
+  /** An admin call outside any namespace (the namespace routes name theirs in the path). */
+  adminCall(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+    return this.admin(method, path, body)
+  }
+
   private running(): KeyServerHandle {
     if (!this.handle)
       throw new AppError(
@@ -218,9 +249,20 @@ export class KeyServerControl {
   }
 }
 
+/** The fields the UI gets (an allowlist: a field added to the server's log is not passed on unseen). */
 function toLogLine(entry: KeyServerLogLine): KeyServerLogLine {
   const { time, method, path, style, keyId, status, outcome } = entry
-  return { time, method, path, style, keyId, status, outcome }
+  return {
+    time,
+    method,
+    path,
+    style,
+    keyId,
+    status,
+    outcome,
+    namespace: entry.namespace ?? 'default',
+    fault: entry.fault ?? null,
+  }
 }
 
 /** Read an admin answer: `credential` is the exact string a client presents (BlazeMeter `id:secret`). */

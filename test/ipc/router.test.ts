@@ -346,6 +346,17 @@ const MALFORMED: Record<CallName, unknown[]> = {
     { style: 'userplane', name: 'x', expiresInDays: 0 },
   ],
   'keyserver.log': [{ limit: 0 }, { limit: 5000 }],
+  'keyserver.namespaces': [{ x: 1 }],
+  'keyserver.createNamespace': [{}, { name: '' }, { name: '../admin' }, { name: 'ci', seed: '' }],
+  'keyserver.resetNamespace': [{}, { name: 'a/b' }],
+  'keyserver.deleteNamespace': [{ name: '-x' }, { name: 'x'.repeat(64) }],
+  'keyserver.keys': [{ namespace: 'a b' }, { ns: 'ci' }],
+  'keyserver.revokeKey': [{}, { id: '' }, { id: '../keys' }],
+  'keyserver.rotateKey': [
+    { id: 'key_1', namespace: '' },
+    { id: 'key_1', extra: true },
+  ],
+  'keyserver.setKeyActive': [{ id: 'key_1' }, { id: 'key_1', active: 'yes' }],
   'settings.get': [{ x: 1 }],
   'settings.update': [
     { autoLockMinutes: -1 },
