@@ -44,6 +44,8 @@ const PASSIVE_CALLS: ReadonlySet<string> = new Set([
   'reminders.list',
   'keyserver.status',
   'keyserver.log',
+  'keyserver.namespaces',
+  'keyserver.keys',
   'settings.get',
   // The list refetches its visible pages after every 'entries-changed' event, including ones
   // caused by background reminder checks: such reloads must not keep an idle vault unlocked.

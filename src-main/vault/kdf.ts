@@ -1,7 +1,9 @@
 /**
- * Argon2id off the main thread. crypto_pwhash at 64 MiB takes a few hundred milliseconds of
- * CPU; on the Electron main process that would freeze every window, so the derivation runs in a
- * node:worker_threads worker that loads its own libsodium.
+ * Argon2id off the main thread. At 64 MiB it takes 50–200 ms of CPU; on the Electron main
+ * process that would freeze every window. The native addon (kdf-native.ts) is used when it
+ * loads: it derives on libuv's thread pool, ~3× faster than libsodium's WebAssembly. Otherwise
+ * the derivation runs in a node:worker_threads worker that loads its own libsodium; both give
+ * the same key for the same parameters.
  *
  * One worker serves every derivation and stays alive between them (unref'd while idle, so it
  * never keeps a process open): starting a worker and libsodium's WASM costs ~60 ms of CPU, which
@@ -15,6 +17,7 @@
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import { KEY_BYTES, deriveKek } from './crypto'
+import { deriveNative, nativeArgon2, nativeKdfUnavailable } from './kdf-native'
 import type { KdfParams } from './types'
 
 const WORKER_SOURCE = `
@@ -90,25 +93,62 @@ function sharedWorker(): Worker | null {
   return started
 }
 
-/** Start the KDF worker ahead of an unlock (a locked vault is about to be unlocked). */
+/**
+ * Get the KDF ready ahead of an unlock (a locked vault is about to be unlocked): load the native
+ * addon (~3 ms), or, when it cannot load, start the worker and its libsodium.
+ */
 export function prewarmKdf(): void {
   try {
+    if (nativeArgon2()) return
     sharedWorker()
   } catch {
     // Nothing lost: the derivation tries again, or falls back to this thread.
   }
 }
 
-/** Why the last derivation ran in-thread (null when it used the worker); for tests and logs. */
+/** Why the last derivation ran in-thread (null when it ran off it); for tests and logs. */
 export let lastKdfFallback: string | null = null
 
+/** Where the last derivation ran; for tests and benchmarks. */
+export let lastKdfBackend: 'native' | 'worker' | 'in-thread' | null = null
+
+/** Why the last derivation did not use the native addon (null when it did). */
+export let lastNativeKdfMiss: string | null = null
+
 /**
- * Argon2id of a password in the worker thread; resolves with the 256-bit key, which the caller
- * zeroes after use. Falls back to deriving in this thread when a worker cannot run (e.g. a
- * runtime without worker threads or with libsodium unresolvable from here): the unlock then
- * blocks for the KDF's duration instead of failing.
+ * Argon2id of a password off the main thread: the native addon when it loads, else the worker
+ * thread; resolves with the 256-bit key, which the caller zeroes after use. A native failure
+ * falls back to the worker, and the worker's to deriving in this thread (e.g. a runtime without
+ * worker threads or with libsodium unresolvable from here): the unlock then blocks for the KDF's
+ * duration instead of failing.
  */
 export async function deriveKekOffThread(
+  password: string,
+  salt: Uint8Array,
+  params: KdfParams,
+): Promise<Uint8Array> {
+  const argon2 = nativeArgon2()
+  if (argon2) {
+    const pw = new TextEncoder().encode(password.normalize('NFC'))
+    try {
+      const key = await deriveNative(argon2, pw, salt, params, KEY_BYTES)
+      lastKdfBackend = 'native'
+      lastKdfFallback = null
+      lastNativeKdfMiss = null
+      return key
+    } catch (error) {
+      // Fall through to libsodium: the same key, only slower.
+      lastNativeKdfMiss = `native Argon2id failed: ${(error as Error).message}`
+    } finally {
+      pw.fill(0)
+    }
+  } else {
+    lastNativeKdfMiss = nativeKdfUnavailable
+  }
+  return deriveInWorker(password, salt, params)
+}
+
+async function deriveInWorker(
   password: string,
   salt: Uint8Array,
   params: KdfParams,
@@ -138,6 +178,7 @@ export async function deriveKekOffThread(
     target.postMessage(message, [pw.buffer, saltCopy.buffer])
   })
   if (reply.key) {
+    lastKdfBackend = 'worker'
     lastKdfFallback = null
     return new Uint8Array(reply.key.buffer, reply.key.byteOffset, reply.key.byteLength)
   }
@@ -146,6 +187,7 @@ export async function deriveKekOffThread(
 }
 
 function inThread(why: string, password: string, salt: Uint8Array, params: KdfParams): Uint8Array {
+  lastKdfBackend = 'in-thread'
   lastKdfFallback = why
   return deriveKek(password, salt, params)
 }

@@ -135,12 +135,20 @@ describe('the compiled entry points', () => {
     const add = ['add', ...vaultArgs, '--style', 'generic', '--name', 'one', '--key-env', 'KW_KEY']
     expect(node([CLI_BIN, ...add], { env }).status).toBe(0)
     // Node's own worker debug log says whether a worker started and whether its code threw.
-    const list = node([CLI_BIN, 'list', ...vaultArgs], { env: { ...env, NODE_DEBUG: 'worker' } })
+    // The worker is the fallback for when the native Argon2id addon is absent: switched off here.
+    const list = node([CLI_BIN, 'list', ...vaultArgs], {
+      env: { ...env, NODE_DEBUG: 'worker', KEYWARDEN_NATIVE_ARGON2: '0' },
+    })
     expect(list.status, list.stderr).toBe(0)
     expect(list.stdout).toMatch(/\bone\b/)
     expect(list.stderr).toContain('starts worker script')
     expect(list.stderr).toContain(join(ROOT, 'node_modules', 'libsodium-wrappers-sumo'))
     expect(list.stderr).not.toContain('uncaught exception')
+    // With the addon loadable from the bundle, the same command derives natively: no worker.
+    const native = node([CLI_BIN, 'list', ...vaultArgs], { env: { ...env, NODE_DEBUG: 'worker' } })
+    expect(native.status, native.stderr).toBe(0)
+    expect(native.stdout).toMatch(/\bone\b/)
+    expect(native.stderr).not.toContain('starts worker script')
   })
 })
 
