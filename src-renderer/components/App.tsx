@@ -62,6 +62,7 @@ export function App() {
       }),
       api.on('reminders-due', (snapshot) => useReminders.getState().receive(snapshot)),
       api.on('keyserver-log', (line) => useKeyServer.getState().appendLog(line)),
+      api.on('keyserver-status', (status) => useKeyServer.getState().receiveStatus(status)),
       api.on('open-entry', ({ id }) => {
         useEntries.getState().select(id)
         useUi.getState().setView('entries')

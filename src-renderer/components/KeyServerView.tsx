@@ -1,4 +1,7 @@
-/** The local key server: start/stop, issue a key in any style into the vault, the live log. */
+/**
+ * The local key server: start/stop, its namespaces and base URLs, the keys a namespace issued
+ * (revoke, rotate, activate), issuing a key into the vault, and the live log.
+ */
 import { useEffect, useState, type FormEvent } from 'react'
 import type { IssueKeyInput, ServerStyle } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
@@ -13,28 +16,33 @@ import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
 import { ErrorLine, SelectField, TextField } from './fields'
+import { KeyServerKeys } from './KeyServerKeys'
+import { KeyServerLog } from './KeyServerLog'
+import { KeyServerNamespaces } from './KeyServerNamespaces'
 
 export function KeyServerView() {
-  const { status, log, busy, error } = useKeyServer()
+  const { status, busy, error } = useKeyServer()
   const [port, setPort] = useState('')
   useEffect(() => {
+    // Read afresh on every visit; the 'keyserver-status' event keeps it current while shown.
     void useKeyServer.getState().load()
   }, [])
+  const running = status?.running === true
 
   return (
     <main className="page two-col">
       <section className="card" aria-labelledby="ks-title">
         <h1 id="ks-title">Local key server</h1>
         <p aria-live="polite" className="ks-status">
-          {status?.running ? (
+          {running ? (
             <>
-              <span className="badge tone-ok">running</span> at <code>{status.url}</code>
+              <span className="badge tone-ok">running</span> at <code>{status?.url}</code>
             </>
           ) : (
             <span className="badge tone-muted">stopped</span>
           )}
         </p>
-        {status?.running ? (
+        {running ? (
           <button type="button" disabled={busy} onClick={() => void useKeyServer.getState().stop()}>
             Stop key server
           </button>
@@ -57,55 +65,12 @@ export function KeyServerView() {
             </button>
           </div>
         )}
-        {status?.running && status.url && (
-          <dl className="facts" aria-label="Base URLs per provider">
-            {SERVER_STYLE_IDS.map((style) => (
-              <div key={style} className="fact-row">
-                <dt>{STYLE_FORMS[style].label}</dt>
-                <dd className="mono">{`${status.url}/${style}/`}</dd>
-              </div>
-            ))}
-          </dl>
-        )}
         <ErrorLine message={error} />
-        <IssueForm running={status?.running === true} />
+        {running && <KeyServerNamespaces />}
+        {running && <KeyServerKeys />}
+        <IssueForm running={running} />
       </section>
-      <section className="card log-card" aria-labelledby="log-title">
-        <h2 id="log-title">Recent requests</h2>
-        {log.length === 0 ? (
-          <p className="muted">No requests yet.</p>
-        ) : (
-          <div className="log" role="log" aria-label="Key server requests">
-            <table>
-              <thead>
-                <tr>
-                  <th>Time</th>
-                  <th>Request</th>
-                  <th>Style</th>
-                  <th>Status</th>
-                  <th>Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log
-                  .slice()
-                  .reverse()
-                  .map((l, i) => (
-                    <tr key={`${l.time}-${i}`}>
-                      <td>{new Date(l.time).toLocaleTimeString()}</td>
-                      <td className="mono">
-                        {l.method} {l.path}
-                      </td>
-                      <td>{l.style ?? ''}</td>
-                      <td className={l.status < 300 ? 'tone-ok' : 'tone-bad'}>{l.status}</td>
-                      <td>{l.outcome}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <KeyServerLog />
     </main>
   )
 }
@@ -165,6 +130,7 @@ function IssueForm(_props: { running: boolean }) {
       <h2 id="issue-title" className="wide">
         Issue a key into the vault
       </h2>
+      <p className="muted wide">Keys for the vault are issued in the “default” namespace.</p>
       <SelectField
         label="Style"
         value={style}
