@@ -16,6 +16,9 @@ import { LaunchCodes, hostAllowed, newToken, originAllowed, tokenMatches } from 
 import { resolveStatic } from './static'
 
 export const MAX_BODY_BYTES = 1024 * 1024
+/** Calls that carry a file to import (up to 10 MB, as base64): their own, larger limit. */
+const UPLOAD_CALLS: ReadonlySet<string> = new Set(['transfer.preview', 'transfer.import'])
+export const MAX_UPLOAD_BODY_BYTES = 15 * 1024 * 1024
 export const PING_INTERVAL_MS = 25_000
 export const TOKEN_HEADER = 'x-keywarden-token'
 /**
@@ -151,9 +154,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (!match || !router.has(match[1]!))
       return sendJson(res, 404, refusal('UNKNOWN_CALL', 'There is no such call.'))
     if (req.method !== 'POST') return sendJson(res, 405, refusal('METHOD_NOT_ALLOWED', 'Use POST.'))
-    const body = await readBody(req, MAX_BODY_BYTES)
+    const upload = UPLOAD_CALLS.has(match[1]!)
+    const body = await readBody(req, upload ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES)
     if (body === null) {
-      sendJson(res, 413, refusal('TOO_LARGE', 'The request body is larger than 1 MiB.'))
+      sendJson(
+        res,
+        413,
+        refusal(
+          'TOO_LARGE',
+          upload
+            ? 'The file is larger than 10 MB; split it and import the parts.'
+            : 'The request body is larger than 1 MiB.',
+        ),
+      )
       req.resume()
       return
     }

@@ -10,6 +10,8 @@
 import type { KeyScope, KeyStatus } from '../providers/rules'
 import type { EntryStyle, ServerStyle } from '../providers/styles'
 import type { RequestLogEntry } from '../keyserver/request-log'
+import type { ImportFormat } from '../transfer/types'
+import type { AuditRecord, AuditVerification } from '../vault/audit'
 import type {
   Credential,
   EntryDetail,
@@ -210,6 +212,89 @@ export interface EntryPage {
   revision: number
 }
 
+/** A file to import, as the UI read it (no path: a page names no file on disk). */
+export interface ImportInput {
+  /** The file's text, or its bytes in base64 (`encoding: 'base64'`, needed for a .1pux). */
+  content: string
+  encoding?: 'text' | 'base64'
+  fileName: string
+  /** The format; guessed from the content when absent. */
+  format?: ImportFormat
+  /** One provider style for every row (else each row's guess). */
+  style?: EntryStyle
+  /** Styles the user chose for single rows, by the row's `where`; they win over `style`. */
+  overrides?: { where: string; style: EntryStyle }[]
+  /** A record whose name is taken: skip it (default), add it under a free name, or replace the key. */
+  mode?: 'skip' | 'rename' | 'replace'
+}
+
+/** One row of the dry-run table; never a key. */
+export interface ImportRowView {
+  /** Where the record is in the file ("line 3", "item 2"); also the row's id for overrides. */
+  where: string
+  name: string
+  style: EntryStyle
+  expiresAt: number | null
+  action: 'add' | 'replace' | 'skip'
+  /** Why it is skipped, or what else is worth knowing (renamed, a hint not followed). */
+  note: string
+}
+
+export interface ImportPreview {
+  format: ImportFormat | string
+  rows: ImportRowView[]
+  adds: number
+  replaces: number
+  skipped: number
+}
+
+export interface ImportSummary extends ImportPreview {
+  imported: number
+  replaced: number
+}
+
+export interface ExportFileInput {
+  /** `dotenv`: the keys themselves; `references`: kw:// references, safe to commit. */
+  format: 'dotenv' | 'references'
+  /** Only these entries (all when absent or empty). */
+  entryIds?: string[]
+}
+
+export interface ExportFileResult {
+  fileName: string
+  content: string
+  count: number
+  holdsSecrets: boolean
+  /** A sentence to show beside the download. */
+  warning: string
+}
+
+export interface BackupFileResult {
+  fileName: string
+  contentBase64: string
+  entries: number
+}
+
+export interface AuditListInput {
+  entryId?: string
+  /** Only records from this time on (ms since 1970). */
+  since?: number
+  action?: string
+  /** The newest this many matching records (default 500). */
+  limit?: number
+}
+
+export type AuditRow = AuditRecord & { entryName: string | null }
+
+export interface AuditListResult {
+  /** Newest first. */
+  records: AuditRow[]
+  /** How many records match, before the limit. */
+  total: number
+}
+
+export type AuditVerifyResult = AuditVerification
+
 /** Every call: its input and its output. Names are `<domain>.<verb>`. */
 export interface Calls {
   'app.info': { input: void; output: AppInfo }
@@ -273,6 +358,16 @@ export interface Calls {
   'keyserver.setKeyActive': { input: KeyServerKeyRef & { active: boolean }; output: KeyServerKey }
   'settings.get': { input: void; output: Settings }
   'settings.update': { input: Partial<Settings>; output: Settings }
+  /** The dry-run table of an import; writes nothing. */
+  'transfer.preview': { input: ImportInput; output: ImportPreview }
+  'transfer.import': { input: ImportInput; output: ImportSummary }
+  'export.file': { input: ExportFileInput; output: ExportFileResult }
+  /** An entry's kw:// reference (holds no secret). */
+  'export.reference': { input: { id: string }; output: { reference: string } }
+  /** An encrypted backup under its own password; the master password is asked again. */
+  'backup.file': { input: { password: string; backupPassword: string }; output: BackupFileResult }
+  'audit.list': { input: AuditListInput; output: AuditListResult }
+  'audit.verify': { input: void; output: AuditVerifyResult }
 }
 
 export type CallName = keyof Calls
@@ -372,6 +467,13 @@ export const CALL_NAMES = [
   'keyserver.setKeyActive',
   'settings.get',
   'settings.update',
+  'transfer.preview',
+  'transfer.import',
+  'export.file',
+  'export.reference',
+  'backup.file',
+  'audit.list',
+  'audit.verify',
 ] as const satisfies readonly CallName[]
 
 export const EVENT_NAMES = [

@@ -62,6 +62,13 @@ const HANDLERS: Handlers = {
     s.keyserverKeys.setActive(i.namespace ?? 'default', i.id, i.active),
   'settings.get': (s) => s.settings(),
   'settings.update': (s, i) => s.updateSettings(i),
+  'transfer.preview': (s, i) => s.previewImport(i),
+  'transfer.import': (s, i) => s.importFile(i),
+  'export.file': (s, i) => s.exportFile(i),
+  'export.reference': (s, i) => s.entryReference(i.id),
+  'backup.file': (s, i) => s.backupFile(i.password, i.backupPassword),
+  'audit.list': (s, i) => s.auditList(i),
+  'audit.verify': (s) => s.auditVerify(),
 }
 
 export interface Router {

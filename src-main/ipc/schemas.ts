@@ -6,6 +6,8 @@
 import { z } from 'zod'
 import { ENTRY_STYLES, SERVER_STYLES } from '../providers'
 import type { CallName } from './contract'
+import { IMPORT_FORMATS } from '../transfer/types'
+import { AUDIT_ACTIONS } from '../vault/audit'
 
 const MAX_ID = 128
 const MAX_NAME = 200
@@ -108,6 +110,30 @@ const settingsPatch = z.strictObject({
   openAtLogin: z.boolean().optional(),
 })
 
+/** The largest file an import takes (the service checks the decoded bytes). */
+export const MAX_IMPORT_BYTES = 10 * 1024 * 1024
+/** Base64 of MAX_IMPORT_BYTES, with room to spare; the decoded size is what counts. */
+const MAX_IMPORT_CHARS = Math.ceil(MAX_IMPORT_BYTES / 3) * 4 + 4
+const TOO_LARGE = 'The file is larger than 10 MB; split it and import the parts.'
+
+const importInput = z
+  .strictObject({
+    content: z.string().min(1, 'The file is empty.').max(MAX_IMPORT_CHARS, TOO_LARGE),
+    encoding: z.enum(['text', 'base64']).optional(),
+    fileName: z.string().max(500),
+    format: z.enum(IMPORT_FORMATS).optional(),
+    style: z.enum(ENTRY_STYLES).optional(),
+    overrides: z
+      .array(z.strictObject({ where: z.string().min(1).max(100), style: z.enum(ENTRY_STYLES) }))
+      .max(200_000)
+      .optional(),
+    mode: z.enum(['skip', 'rename', 'replace']).optional(),
+  })
+  .refine(
+    (i) => i.encoding !== 'base64' || /^[A-Za-z0-9+/]*={0,2}$/.test(i.content),
+    'The file content is not valid base64.',
+  )
+
 /** Input schema of each call (the router's single source of what is accepted). */
 /** A key server namespace's name (the server's own rule: it becomes a path segment). */
 const namespaceName = z
@@ -207,6 +233,31 @@ export const INPUT_SCHEMAS = {
   'keyserver.setKeyActive': serverKeyRef.extend({ active: z.boolean() }),
   'settings.get': none,
   'settings.update': settingsPatch,
+  'transfer.preview': importInput,
+  'transfer.import': importInput,
+  'export.file': z.strictObject({
+    format: z.enum(['dotenv', 'references']),
+    entryIds: z.array(id).max(1_000_000).optional(),
+  }),
+  'export.reference': z.strictObject({ id }),
+  'backup.file': z.strictObject({
+    password,
+    backupPassword: password.refine(
+      (p) => p.length >= 8,
+      'The backup password must have at least 8 characters.',
+    ),
+  }),
+  // No input means no filter; a bad filter is named by its field (a union would not say which).
+  'audit.list': z.preprocess(
+    (v) => v ?? {},
+    z.strictObject({
+      entryId: id.optional(),
+      since: time.optional(),
+      action: z.enum(AUDIT_ACTIONS).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+    }),
+  ),
+  'audit.verify': none,
 } satisfies Record<CallName, z.ZodType>
 
 /** A readable sentence from a zod error: the field path and what was wrong, never the value. */

@@ -8,6 +8,15 @@ import { join } from 'node:path'
 import type {
   AppInfo,
   AppMode,
+  AuditListInput,
+  AuditListResult,
+  AuditVerifyResult,
+  BackupFileResult,
+  ExportFileInput,
+  ExportFileResult,
+  ImportInput,
+  ImportPreview,
+  ImportSummary,
   CopyResult,
   EntryDetail,
   EntryInput,
@@ -36,6 +45,7 @@ import { KeyServerControl } from './keyserver'
 import { KeyServerKeys } from './keyserver-keys'
 import { RemindersService } from './reminders'
 import { readSettings, writeSettings } from './settings'
+import * as transfer from './transfer'
 
 /** Small Argon2 parameters for tests only (KEYWARDEN_TEST_KDF=fast); users always get the default. */
 export const FAST_TEST_KDF: KdfParams = { opsLimit: 1, memLimitBytes: 8 * 1024 * 1024 }
@@ -457,6 +467,41 @@ export class AppServices {
       await this.keyserver.revoke(issued.id).catch(() => undefined)
       throw error
     }
+  }
+
+  // ---- import, export, backup, audit (transfer.ts) ----
+
+  previewImport(input: ImportInput): ImportPreview {
+    return transfer.previewImport(this.unlocked(), input, this.now())
+  }
+
+  importFile(input: ImportInput): ImportSummary {
+    return transfer.runImport(this.unlocked(), input, this.now())
+  }
+
+  exportFile(input: ExportFileInput): ExportFileResult {
+    return transfer.exportFile(this.unlocked(), input)
+  }
+
+  entryReference(id: string): { reference: string } {
+    return transfer.entryReference(this.unlocked(), id)
+  }
+
+  /** The master password is asked again: the copy's key is re-wrapped from it (a wrong one fails). */
+  async backupFile(password: string, backupPassword: string): Promise<BackupFileResult> {
+    return transfer.backupFile(
+      this.unlocked(),
+      { current: password, backup: backupPassword },
+      this.now(),
+    )
+  }
+
+  auditList(input: AuditListInput): AuditListResult {
+    return transfer.auditList(this.unlocked(), input)
+  }
+
+  auditVerify(): AuditVerifyResult {
+    return transfer.auditVerify(this.unlocked())
   }
 
   // ---- settings ----
