@@ -104,7 +104,7 @@ export function KeyServerNamespaces() {
         </p>
       )}
       {current && <NamespaceFacts ns={current} />}
-      <form className="inline-form" onSubmit={create} aria-label="New namespace">
+      <form className="inline-form" onSubmit={create} aria-label="Create a namespace">
         <TextField
           label="New namespace"
           value={newName}
