@@ -114,6 +114,7 @@ export class AppServices {
     this.keyserverKeys = new KeyServerKeys({
       control: this.keyserver,
       vault: () => (this.vault?.isUnlocked ? this.vault : null),
+      vaultLocked: () => existsSync(this.vaultPath) && this.vault?.isUnlocked !== true,
       rotateEntry: (id) => this.rotate({ id }),
     })
     this.reminders = new RemindersService({

@@ -21,6 +21,8 @@ export interface KeyServerKeysDeps {
   control: KeyServerControl
   /** The vault if it is unlocked, else null. */
   vault: () => Vault | null
+  /** A vault file exists but is locked: its entries cannot be kept in step now. */
+  vaultLocked: () => boolean
   /** Rotate a vault entry through the app's own rotation (server first, then the vault). */
   rotateEntry: (entryId: string) => Promise<unknown>
 }
@@ -53,6 +55,7 @@ export class KeyServerKeys {
    * the app issued, so their vault entries are marked revoked (they no longer exist).
    */
   async resetNamespace(name: string): Promise<KeyServerNamespace> {
+    if (name === DEFAULT_NAMESPACE) this.mustNotBeLocked()
     const before = name === DEFAULT_NAMESPACE ? await this.rawKeys(name) : []
     const body = await this.d.control.adminCall('POST', nsPath(name, 'reset'))
     for (const entryId of new Set(this.vaultLinks(before).values())) this.markRevoked(entryId)
@@ -136,15 +139,11 @@ export class KeyServerKeys {
 
   /**
    * The vault entry holding key `id`, if any. Acting on a default-namespace key with the vault
-   * locked is refused: the entry could not be kept in step.
+   * locked is refused: the entry could not be kept in step (with no vault at all, nothing is).
    */
   private async entryFor(namespace: string, id: string): Promise<string | null> {
     if (namespace !== DEFAULT_NAMESPACE) return null
-    if (!this.d.vault())
-      throw new AppError(
-        'VAULT_LOCKED',
-        'Unlock the vault first: this key may be in it, and its entry must follow the change.',
-      )
+    this.mustNotBeLocked()
     const raw = await this.rawKeys(namespace)
     return this.vaultLinks(raw).get(id) ?? null
   }
@@ -169,6 +168,14 @@ export class KeyServerKeys {
       }
     }
     return links
+  }
+
+  private mustNotBeLocked(): void {
+    if (this.d.vaultLocked())
+      throw new AppError(
+        'VAULT_LOCKED',
+        'Unlock the vault first: keys of the default namespace may be in it, and their entries must follow the change.',
+      )
   }
 
   private markRevoked(entryId: string): void {

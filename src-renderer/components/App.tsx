@@ -1,7 +1,9 @@
 /** The application shell: picks the screen from the vault's state and wires the events. */
 import { useEffect } from 'react'
 import {
+  ArrowLeftRight,
   Bell,
+  ScrollText,
   KeyRound,
   Lock,
   Plus,
@@ -20,12 +22,14 @@ import { selectDueCount, useReminders } from '../stores/reminders'
 import { selectUnlocked, useSession } from '../stores/session'
 import { useUi, type View } from '../stores/ui'
 import { AddEntryForm } from './AddEntryForm'
+import { AuditView } from './AuditView'
 import { EntryDetail } from './EntryDetail'
 import { EntryList } from './EntryList'
 import { KeyServerView } from './KeyServerView'
 import { Notice } from './Notice'
 import { RemindersView } from './RemindersView'
 import { SettingsView } from './SettingsView'
+import { TransferView } from './TransferView'
 import { CreateVault, Unlock } from './VaultGate'
 import { ErrorLine } from './fields'
 import { Icon } from './icons'
@@ -114,6 +118,8 @@ const NAV: { id: View; label: string; icon: LucideIcon }[] = [
   { id: 'add', label: 'Add key', icon: Plus },
   { id: 'reminders', label: 'Reminders', icon: Bell },
   { id: 'keyserver', label: 'Key server', icon: Server },
+  { id: 'transfer', label: 'Import & export', icon: ArrowLeftRight },
+  { id: 'audit', label: 'Audit log', icon: ScrollText },
   { id: 'settings', label: 'Settings', icon: Settings },
 ]
 
@@ -201,6 +207,8 @@ function MainView() {
       {view === 'add' && <AddEntryForm />}
       {view === 'reminders' && <RemindersView />}
       {view === 'keyserver' && <KeyServerView />}
+      {view === 'transfer' && <TransferView />}
+      {view === 'audit' && <AuditView />}
       {view === 'settings' && <SettingsView />}
       <Notice />
     </div>

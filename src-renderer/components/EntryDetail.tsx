@@ -10,6 +10,7 @@ import { useDrafts } from '../stores/drafts'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
 import { EditForm } from './EditForm'
+import { KeyReference } from './KeyReference'
 import { RotateForm } from './RotateForm'
 import { SecretRow } from './SecretRow'
 import { ErrorLine } from './fields'
@@ -106,6 +107,8 @@ export function EntryDetail(props: { id: string }) {
           mask="••••••••••••"
         />
       )}
+
+      <KeyReference id={id} name={detail.name} />
 
       <div className="actions" role="group" aria-label="Key actions">
         <button type="button" onClick={checkNow} disabled={checking}>

@@ -9,6 +9,8 @@ import { useKeyServer } from '../stores/keyserver'
 import { useReminders } from '../stores/reminders'
 import { useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
+import { useTransfer } from '../stores/transfer'
+import { useAudit } from '../stores/audit'
 import { clearClipboardNow } from './clipboard'
 
 /** Drop everything decrypted and show the unlock screen. */
@@ -17,6 +19,9 @@ export function dropDecrypted(): void {
   useEntries.getState().clear()
   useReminders.getState().clear()
   useUi.getState().reset()
+  // A file chosen for import, and the audit records, go with the vault's decrypted state.
+  useTransfer.getState().reset()
+  useAudit.getState().clear()
   clearClipboardNow()
   // The anonymous summary still works while locked.
   void useReminders.getState().load()

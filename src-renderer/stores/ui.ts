@@ -3,7 +3,7 @@ import { create } from 'zustand'
 import type { Settings } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
 
-export type View = 'entries' | 'add' | 'reminders' | 'keyserver' | 'settings'
+export type View = 'entries' | 'add' | 'reminders' | 'keyserver' | 'transfer' | 'audit' | 'settings'
 
 export interface Notice {
   id: number

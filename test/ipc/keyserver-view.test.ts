@@ -140,6 +140,7 @@ describe('key server view: keys', () => {
     await ok('vault.lock')
     const error = await fails('keyserver.revokeKey', { id: entry.serverKeyId })
     expect(error.code).toBe('VAULT_LOCKED')
+    expect((await fails('keyserver.resetNamespace', { name: 'default' })).code).toBe('VAULT_LOCKED')
     await ok('vault.unlock', { password: PASSWORD })
     expect((await keys())[0]!.status).toBe('active')
   })
