@@ -115,6 +115,23 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.getByRole('button', { name: 'Revoke “a11y-issued”' }).click()
       await check('keyserver-running')
       await page.getByRole('button', { name: 'Cancel' }).click()
+      await openView(page, 'Import & export')
+      await expect(page.getByRole('heading', { name: 'Import and export', level: 1 })).toBeVisible()
+      await page.getByLabel('File to import').setInputFiles({
+        name: 'keys.env',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('PERF_WPT_KEY=A.00112233445566778899aabbccddeeff\nEMPTY=\n'),
+      })
+      await expect(page.getByLabel('Style of PERF_WPT_KEY')).toBeVisible()
+      await check('import-preview')
+      await page.getByRole('button', { name: 'Import 1 key' }).click()
+      await expect(page.getByRole('status').filter({ hasText: 'Imported 1 key' })).toBeVisible()
+      await check('import-done')
+      await openView(page, 'Audit log')
+      await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible()
+      await page.getByRole('button', { name: 'Verify the chain' }).click()
+      await expect(page.getByText(/The audit log is intact/)).toBeVisible()
+      await check('audit')
       await openView(page, 'Settings')
       await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible()
       await check('settings')
