@@ -6,6 +6,7 @@ import '../transfer.css'
 import { useEffect, useState } from 'react'
 import { Copy } from 'lucide-react'
 import { errorMessage, getApi } from '../api'
+import { useUi } from '../stores/ui'
 import { Icon } from './icons'
 
 export function KeyReference(props: { id: string; name: string }) {
@@ -34,17 +35,17 @@ export function KeyReference(props: { id: string; name: string }) {
         aria-label="Copy reference"
         onClick={() =>
           void navigator.clipboard.writeText(reference).then(
-            () => setSaid('Reference copied.'),
-            () => setSaid('The clipboard refused the copy; select the reference instead.'),
+            () => useUi.getState().notify('Reference copied.'),
+            () =>
+              useUi
+                .getState()
+                .notify('The clipboard refused the copy; select the reference instead.', 'bad'),
           )
         }
       >
         <Icon as={Copy} />
         Copy
       </button>
-      <span role="status" className="muted">
-        {said}
-      </span>
     </div>
   )
 }
