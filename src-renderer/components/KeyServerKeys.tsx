@@ -74,7 +74,9 @@ export function KeyServerKeys() {
                 <tr key={k.id}>
                   <th scope="row">
                     {k.name}
-                    {k.vaultEntryId && <span className="badge subtle">in vault</span>}
+                    {k.vaultEntryId && !k.replacedBy && (
+                      <span className="badge subtle">in vault</span>
+                    )}
                   </th>
                   <td>{styleLabel(k.style)}</td>
                   <td className="mono">{k.masked}</td>

@@ -127,7 +127,13 @@ function NamespaceFacts({ ns }: { ns: KeyServerNamespace }) {
       <p className="muted">
         Clock: {ns.clockNow}
         {ns.clockOffsetSeconds ? ` (offset ${ns.clockOffsetSeconds} s)` : ''} · fault rules:{' '}
-        {ns.faultRules} · seed <code>{ns.seed}</code>
+        {ns.faultRules}
+        {ns.seed ? (
+          <>
+            {' '}
+            · fault seed <code>{ns.seed}</code>
+          </>
+        ) : null}
       </p>
       <h3 id="urls-title">Base URLs in “{ns.name}”</h3>
       <ul className="url-list" aria-labelledby="urls-title">
