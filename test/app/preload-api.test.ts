@@ -25,11 +25,15 @@ it('exposes one named function per call and nothing generic', () => {
   }
   expect(Object.keys(api).sort()).toEqual([
     'app',
+    'audit',
+    'backup',
     'entries',
+    'export',
     'keyserver',
     'on',
     'reminders',
     'settings',
+    'transfer',
     'vault',
   ])
   expect('invoke' in api).toBe(false)
