@@ -4,8 +4,9 @@
  */
 import '../transfer.css'
 import { useEffect, useState } from 'react'
-import { Copy } from 'lucide-react'
+import { Copy, ScrollText } from 'lucide-react'
 import { errorMessage, getApi } from '../api'
+import { useAudit } from '../stores/audit'
 import { useUi } from '../stores/ui'
 import { Icon } from './icons'
 
@@ -26,10 +27,8 @@ export function KeyReference(props: { id: string; name: string }) {
   if (!reference) return said ? <p className="error">{said}</p> : null
   return (
     <div className="reference-row">
-      <span className="muted" id={`ref-${props.id}`}>
-        Reference
-      </span>
-      <code aria-labelledby={`ref-${props.id}`}>{reference}</code>
+      <span className="muted">Reference</span>
+      <code>{reference}</code>
       <button
         type="button"
         aria-label="Copy reference"
@@ -45,6 +44,17 @@ export function KeyReference(props: { id: string; name: string }) {
       >
         <Icon as={Copy} />
         Copy
+      </button>
+      <button
+        type="button"
+        aria-label="Audit log of this key"
+        onClick={() => {
+          useAudit.getState().setFilters({ entry: props.id, since: '', action: '' })
+          useUi.getState().setView('audit')
+        }}
+      >
+        <Icon as={ScrollText} />
+        Audit log
       </button>
     </div>
   )

@@ -4,7 +4,7 @@
  * references are exported as a download holding no key; the audit view shows the import.
  */
 import { readFileSync } from 'node:fs'
-import { createVault, expect, openView, test } from './fixtures'
+import { PASSWORD, createVault, expect, openView, test } from './fixtures'
 
 const WPT_KEY = 'A.0123456789abcdef0123456789abcdef'
 const DOTENV = [
@@ -78,4 +78,49 @@ test('import a .env with a changed style, export references, see the import in t
   await expect(records.getByRole('row')).toHaveCount(2)
   await page.getByRole('button', { name: 'Verify the chain' }).click()
   await expect(page.getByText(/The audit log is intact: \d+ records/)).toBeVisible()
+})
+
+test('keys exported as .env and a backup are downloads said to hold secrets; a key opens its audit records', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await openView(page, 'Import & export')
+  await page.getByLabel('File to import').setInputFiles({
+    name: 'keys.env',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(DOTENV),
+  })
+  await page.getByRole('button', { name: 'Import 3 keys' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Imported 3 keys' })).toBeVisible()
+
+  let download = page.waitForEvent('download')
+  await page.getByRole('button', { name: /Export keys/ }).click()
+  let file = await download
+  expect(file.suggestedFilename()).toBe('keywarden.env')
+  expect(readFileSync((await file.path())!, 'utf8')).toContain(`WEBPAGETEST_API_KEY=${WPT_KEY}`)
+  await expect(page.getByRole('status').filter({ hasText: 'clear text' })).toBeVisible()
+
+  await page.getByLabel('Master password').fill(PASSWORD)
+  await page.getByLabel('Backup password').fill('a backup password')
+  download = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Download backup' }).click()
+  file = await download
+  expect(file.suggestedFilename()).toMatch(/^keywarden-backup-\d{4}-\d{2}-\d{2}\.kwdb$/)
+  expect(
+    readFileSync((await file.path())!)
+      .subarray(0, 15)
+      .toString(),
+  ).toBe('SQLite format 3')
+  await expect(page.getByRole('status').filter({ hasText: 'holds every key' })).toBeVisible()
+  // The passwords are not kept in the form after use.
+  await expect(page.getByLabel('Master password')).toHaveValue('')
+
+  await openView(page, 'Keys')
+  await page.getByRole('option', { name: 'WEBPAGETEST_API_KEY' }).click()
+  await page.getByRole('button', { name: 'Audit log of this key' }).click()
+  const records = page.getByRole('table', { name: /Audit records/ })
+  // Its import and the two exports that wrote it (the key in clear, the backup is vault-wide).
+  await expect(records.getByRole('row', { name: /import/ })).toHaveCount(1)
+  await expect(records.getByRole('row', { name: /export/ })).toHaveCount(1)
+  await expect(records.getByRole('row', { name: /BILLING_TOKEN/ })).toHaveCount(0)
 })
