@@ -32,6 +32,8 @@ import {
 } from '../transfer'
 import type { Vault } from '../vault'
 import { writeBackup } from '../vault/backup'
+import { BackoffError, WrongPasswordError } from '../vault/errors'
+import { backoffLeftMs } from '../vault/session'
 import type { EntryInput } from '../vault/types'
 import { AppError } from './errors'
 
@@ -159,6 +161,9 @@ export function exportFile(vault: Vault, input: ExportFileInput): ExportFileResu
   }
 }
 
+/** Wrong master passwords given to backupFile in a row, per vault. */
+const backupFailures = new WeakMap<Vault, { count: number; at: number }>()
+
 /**
  * An encrypted backup under its own password, as `keywarden backup` writes it. The master
  * password is asked again: the copy's key is re-wrapped from it, and a backup takes every key.
@@ -168,10 +173,22 @@ export async function backupFile(
   passwords: { current: string; backup: string },
   now: number,
 ): Promise<BackupFileResult> {
+  // The password is checked on the copy, whose failure count goes with it: without a count of
+  // its own here, this call would be a way to guess the master password without the back-off.
+  const failed = backupFailures.get(vault)
+  const wait = failed ? backoffLeftMs(failed.count, failed.at, now) : 0
+  if (wait > 0) throw new BackoffError(wait)
   const dir = mkdtempSync(join(tmpdir(), 'keywarden-backup-'))
   try {
     const file = join(dir, 'backup.kwdb')
-    await writeBackup(vault, file, passwords)
+    try {
+      await writeBackup(vault, file, passwords)
+    } catch (error) {
+      if (error instanceof WrongPasswordError)
+        backupFailures.set(vault, { count: (failed?.count ?? 0) + 1, at: now })
+      throw error
+    }
+    backupFailures.delete(vault)
     const bytes = readFileSync(file)
     return {
       fileName: `keywarden-backup-${new Date(now).toISOString().slice(0, 10)}.kwdb`,

@@ -172,6 +172,24 @@ describe('export.file, export.reference, backup.file, audit', () => {
     expect(await ok('audit.verify')).toEqual({ ok: true, count: log.total })
   })
 
+  it('backup.file backs off after wrong master passwords, as unlock does', async () => {
+    const wrong = { password: 'wrong password', backupPassword: 'backup pass 1' }
+    const codes: string[] = []
+    for (let i = 0; i < 5; i++) codes.push((await fails('backup.file', wrong)).code)
+    // Three free tries, then a wait before each next one.
+    expect(codes).toEqual([
+      'WRONG_PASSWORD',
+      'WRONG_PASSWORD',
+      'WRONG_PASSWORD',
+      'BACKOFF',
+      'BACKOFF',
+    ])
+    const right = { password: PASSWORD, backupPassword: 'backup pass 1' }
+    expect((await fails('backup.file', right)).code).toBe('BACKOFF')
+    f.clock.now += 60_000
+    await ok('backup.file', right)
+  })
+
   it('backup.file returns an encrypted backup that restores under the backup password', async () => {
     await ok('transfer.import', file)
     expect(
