@@ -129,6 +129,8 @@ test.describe('at 900×700', () => {
       ['add', async () => openView(page, 'Add key')],
       ['reminders', async () => openView(page, /Reminders/)],
       ['key server', async () => openView(page, 'Key server')],
+      ['import and export', async () => openView(page, 'Import & export')],
+      ['audit log', async () => openView(page, 'Audit log')],
       ['settings', async () => openView(page, 'Settings')],
     ]
     for (const [name, open] of screens) {
