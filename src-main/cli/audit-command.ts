@@ -9,7 +9,7 @@ import type { AuditRecord, AuditVerification } from '../vault/audit'
 // The vault (libsodium, SQLite) loads when the command runs, not when the CLI starts.
 import { VaultError } from '../vault/errors'
 import { defaultVaultPath } from '../vault/paths'
-import { CliError, PasswordSource, type PasswordOptions } from './io'
+import { CliError, PasswordSource, vaultOptions, type PasswordOptions } from './io'
 
 interface AuditOptions extends PasswordOptions {
   vault?: string
@@ -142,13 +142,11 @@ function verify(vault: Vault, opts: AuditOptions): void {
 
 /** Register `keywarden audit`. */
 export function registerAuditCommand(program: Command): void {
-  program
-    .command('audit')
-    .description('list the audit log of the vault, or verify its chain (--verify)')
-    .option('--vault <path>', 'vault file (default: the per-user data folder)')
-    .option('--password-stdin', 'read the password from standard input (one line)')
-    .option('--password-env <name>', 'read the password from this environment variable')
-    .option('--accept-older', 'open a vault older than the one last opened on this computer')
+  vaultOptions(
+    program
+      .command('audit')
+      .description('list the audit log of the vault, or verify its chain (--verify)'),
+  )
     .option('--json', 'machine-readable output')
     .option('--entry <entry>', 'only the records of this entry (id or name)')
     .option('--since <date>', 'only records from this date or time on (ISO 8601)')

@@ -1,3 +1,4 @@
+import type { Command } from 'commander'
 /** Shared CLI plumbing: secret-free errors, and reading passwords without echoing them. */
 
 /** An error whose message is safe to print as is (it never contains a secret). */
@@ -128,4 +129,22 @@ export function fromEnvOption(option: string, name: string): string {
       `${option} names an environment variable that is not set or is empty (it takes the variable's name, e.g. ${option} MY_VAR).`,
     )
   return value
+}
+
+/** The flags every command that opens the vault takes. */
+export interface VaultOptions extends PasswordOptions {
+  vault?: string
+  acceptOlder?: boolean
+}
+
+/** Add the flags every command that opens the vault takes. */
+export function vaultOptions(cmd: Command): Command {
+  return cmd
+    .option('--vault <path>', 'vault file (default: the per-user data folder)')
+    .option('--password-stdin', 'read the password from standard input (one per line)')
+    .option('--password-env <name>', 'read the password from this environment variable')
+    .option(
+      '--accept-older',
+      'open a vault older than the one last opened on this computer (after restoring a backup)',
+    )
 }

@@ -9,20 +9,7 @@ import type { ReferenceSource, Wanted } from '../run/resolve'
 import type { Vault } from '../vault'
 import { VaultError } from '../vault/errors'
 import { defaultVaultPath } from '../vault/paths'
-import { CliError, PasswordSource, readAllStdin, type PasswordOptions } from './io'
-
-interface VaultFlags extends PasswordOptions {
-  vault?: string
-  acceptOlder?: boolean
-}
-
-function vaultOptions(cmd: Command): Command {
-  return cmd
-    .option('--vault <path>', 'vault file (default: the per-user data folder)')
-    .option('--password-stdin', 'read the password from standard input (one line)')
-    .option('--password-env <name>', 'read the password from this environment variable')
-    .option('--accept-older', 'open a vault older than the one last opened on this computer')
-}
+import { CliError, PasswordSource, readAllStdin, vaultOptions, type VaultOptions } from './io'
 
 const collect = (v: string, acc: string[] = []): string[] => [...acc, v]
 
@@ -43,7 +30,7 @@ async function cliErrors<T>(fn: () => Promise<T>): Promise<T> {
  * what the vault was opened for (the variables or lines and their references).
  */
 async function withVault<T>(
-  flags: VaultFlags,
+  flags: VaultOptions,
   why: string,
   fn: (vault: Vault) => T | Promise<T>,
 ): Promise<T> {
@@ -82,7 +69,7 @@ async function exitWith(code: number): Promise<never> {
   process.exit(code)
 }
 
-interface RunFlags extends VaultFlags {
+interface RunFlags extends VaultOptions {
   envFile?: string[]
   masking: boolean
   allowExpired?: boolean
@@ -134,7 +121,7 @@ export function registerRunCommands(program: Command): void {
     .requiredOption('-i, --in <template>', 'the template file ("-" for standard input)')
     .option('-o, --out <file>', 'write here with mode 0600 (default: standard output)')
     .option('--allow-expired', 'also use expired, revoked or disabled keys')
-    .action(async (flags: VaultFlags & { in: string; out?: string; allowExpired?: boolean }) => {
+    .action(async (flags: VaultOptions & { in: string; out?: string; allowExpired?: boolean }) => {
       await cliErrors(async () => {
         if (flags.in === '-' && flags.passwordStdin)
           throw new CliError(
@@ -170,7 +157,7 @@ export function registerRunCommands(program: Command): void {
     .option('-o, --out <file>', 'write here with mode 0600 (default: standard output)')
     .action(
       async (
-        flags: VaultFlags & { format: 'dotenv' | 'references'; entry?: string[]; out?: string },
+        flags: VaultOptions & { format: 'dotenv' | 'references'; entry?: string[]; out?: string },
       ) => {
         await cliErrors(async () => {
           const { exportLines, selectEntries } = await import('../run/export')

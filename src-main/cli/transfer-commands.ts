@@ -11,12 +11,7 @@ import { defaultVaultPath } from '../vault/paths'
 import type { EntryInput } from '../vault/types'
 import { IMPORT_FORMATS, type ImportFormat } from '../transfer/types'
 import type { ConflictMode, PlanRow } from '../transfer/plan'
-import { CliError, PasswordSource, fromEnvOption, type PasswordOptions } from './io'
-
-interface VaultOptions extends PasswordOptions {
-  vault?: string
-  acceptOlder?: boolean
-}
+import { CliError, PasswordSource, fromEnvOption, vaultOptions, type VaultOptions } from './io'
 
 interface ImportOptions extends VaultOptions {
   format?: ImportFormat
@@ -29,17 +24,6 @@ interface ImportOptions extends VaultOptions {
 
 /** Above this many records a terminal gets a progress bar while the entries are written. */
 const PROGRESS_OVER = 1000
-
-function vaultOptions(cmd: Command): Command {
-  return cmd
-    .option('--vault <path>', 'vault file (default: the per-user data folder)')
-    .option('--password-stdin', 'read the password from standard input (one per line)')
-    .option('--password-env <name>', 'read the password from this environment variable')
-    .option(
-      '--accept-older',
-      'open a vault older than the one last opened on this computer (after restoring a backup)',
-    )
-}
 
 async function cliErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -18,26 +18,9 @@ import type { Vault } from '../vault'
 import { VaultError } from '../vault/errors'
 import { defaultVaultPath } from '../vault/paths'
 import { DEFAULT_KDF, type EntryInput, type EntryPatch, type EntrySummary } from '../vault/types'
-import { CliError, PasswordSource, fromEnvOption, type PasswordOptions } from './io'
-
-interface VaultOptions extends PasswordOptions {
-  vault?: string
-  acceptOlder?: boolean
-}
+import { CliError, PasswordSource, fromEnvOption, vaultOptions, type VaultOptions } from './io'
 
 const HOUR_MS = 3_600_000
-
-/** Options every vault command takes. */
-function vaultOptions(cmd: Command): Command {
-  return cmd
-    .option('--vault <path>', 'vault file (default: the per-user data folder)')
-    .option('--password-stdin', 'read the password from standard input (one per line)')
-    .option('--password-env <name>', 'read the password from this environment variable')
-    .option(
-      '--accept-older',
-      'open a vault older than the one last opened on this computer (after restoring a backup)',
-    )
-}
 
 /** Flags describing an entry, shared by add and update. */
 function entryOptions(cmd: Command): Command {
