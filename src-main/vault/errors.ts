@@ -117,7 +117,7 @@ export class ChangedElsewhereError extends VaultError {
 function day(at: number | null): string {
   return at === null
     ? 'an unknown date'
-    : new Date(at).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
+    : new Date(at).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'
 }
 
 /**

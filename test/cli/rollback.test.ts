@@ -59,7 +59,7 @@ describe('a vault file older than this machine last saw', () => {
     expect(refused.code).toBe(1)
     expect(refused.out).toBe('')
     expect(refused.err).toMatch(/older than the one last opened on this computer/)
-    expect(refused.err.match(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g)).toHaveLength(2)
+    expect(refused.err.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g)).toHaveLength(2)
     expect(refused.err).toMatch(/--accept-older/)
 
     const accepted = await cli('list', '--accept-older')

@@ -158,7 +158,7 @@ describe('integrity record: the whole file', () => {
     expect(error).toBeInstanceOf(VaultOlderError)
     expect((error as Error).message).toMatch(/older than the one last opened on this computer/)
     expect((error as Error).message).toMatch(
-      /\d{4}-\d\d-\d\d \d\d:\d\d UTC.*\d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC.*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
     )
     expect(older.isUnlocked).toBe(false)
     older.close()
