@@ -45,6 +45,8 @@ const PASSIVE_CALLS: ReadonlySet<string> = new Set([
   'app.info',
   'vault.status',
   'reminders.list',
+  'reminders.summary',
+  'reminders.page',
   'keyserver.status',
   'keyserver.log',
   'keyserver.namespaces',

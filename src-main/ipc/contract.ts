@@ -96,6 +96,37 @@ export interface RemindersSnapshot {
   items: ReminderView[]
 }
 
+/** The bands of the Reminders view, in the order a user acts on them. */
+export type ReminderBandId = 'expired' | 'week' | 'month' | 'rotation' | 'checks'
+
+export interface ReminderBandCount {
+  id: ReminderBandId
+  title: string
+  count: number
+}
+
+/**
+ * What is due without the rows: the locked text, the total and the count per band. Small at any
+ * vault size; the rows come a page at a time (`reminders.page`).
+ */
+export interface RemindersSummary {
+  locked: boolean
+  /** One line for a notification or the tray (names no key while locked). */
+  summary: string | null
+  count: number
+  /** The non-empty bands, in order. */
+  bands: ReminderBandCount[]
+}
+
+/** One page of one band, soonest deadline first. */
+export interface ReminderPage {
+  band: ReminderBandId
+  offset: number
+  /** How many reminders the band holds now. */
+  total: number
+  items: ReminderView[]
+}
+
 export interface KeyServerStatus {
   running: boolean
   url: string | null
@@ -333,8 +364,13 @@ export interface Calls {
   }
   'entries.validate': { input: { id: string }; output: { status: ValidationStatus; at: number } }
   'reminders.list': { input: void; output: RemindersSnapshot }
-  'reminders.snooze': { input: { key: string; days: 1 | 7 }; output: RemindersSnapshot }
-  'reminders.dismiss': { input: { key: string }; output: RemindersSnapshot }
+  'reminders.summary': { input: void; output: RemindersSummary }
+  'reminders.page': {
+    input: { band: ReminderBandId; offset: number; limit: number }
+    output: ReminderPage
+  }
+  'reminders.snooze': { input: { key: string; days: 1 | 7 }; output: RemindersSummary }
+  'reminders.dismiss': { input: { key: string }; output: RemindersSummary }
   'keyserver.status': { input: void; output: KeyServerStatus }
   'keyserver.start': { input: { port?: number }; output: KeyServerStatus }
   'keyserver.stop': { input: void; output: KeyServerStatus }
@@ -379,7 +415,7 @@ export interface Events {
   'vault-locked': { reason: 'user' | 'idle' | 'suspend' | 'screen-lock' }
   'vault-unlocked': Record<string, never>
   'entries-changed': Record<string, never>
-  'reminders-due': RemindersSnapshot
+  'reminders-due': RemindersSummary
   'keyserver-log': KeyServerLogLine
   /** The key server started or stopped (also when it started on its own: issue, rotate, check). */
   'keyserver-status': KeyServerStatus
@@ -450,6 +486,8 @@ export const CALL_NAMES = [
   'entries.copyHistory',
   'entries.validate',
   'reminders.list',
+  'reminders.summary',
+  'reminders.page',
   'reminders.snooze',
   'reminders.dismiss',
   'keyserver.status',

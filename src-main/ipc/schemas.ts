@@ -194,6 +194,12 @@ export const INPUT_SCHEMAS = {
   'entries.copyHistory': historyField,
   'entries.validate': z.strictObject({ id }),
   'reminders.list': none,
+  'reminders.summary': none,
+  'reminders.page': z.strictObject({
+    band: z.enum(['expired', 'week', 'month', 'rotation', 'checks']),
+    offset: z.number().int().min(0).max(10_000_000),
+    limit: z.number().int().min(1).max(500),
+  }),
   'reminders.snooze': z.strictObject({
     key: z.string().min(1).max(300),
     days: z.union([z.literal(1), z.literal(7)]),

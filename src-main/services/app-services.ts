@@ -29,6 +29,7 @@ import type {
   KeyServerLogLine,
   KeyServerStatus,
   RemindersSnapshot,
+  RemindersSummary,
   RotateInput,
   SecretField,
   Settings,
@@ -403,11 +404,11 @@ export class AppServices {
     return this.reminders.snapshot()
   }
 
-  snooze(key: string, days: 1 | 7): RemindersSnapshot {
+  snooze(key: string, days: 1 | 7): RemindersSummary {
     return this.reminders.snooze(key, days)
   }
 
-  dismiss(key: string): RemindersSnapshot {
+  dismiss(key: string): RemindersSummary {
     return this.reminders.dismiss(key)
   }
 

@@ -1,25 +1,38 @@
 /**
  * The reminders as the application shows them: runs the reminder scheduler over the vault and
- * maps its due reminders onto the contract's RemindersSnapshot / ReminderView. While the vault
- * is locked, views carry no entry id, no name and no key for snooze/dismiss.
+ * maps its due reminders onto the contract's RemindersSummary / ReminderPage / ReminderView.
+ * While the vault is locked, views carry no entry id, no name and no key for snooze/dismiss.
+ *
+ * The active reminders are banded once (reminder-pages.ts) and kept until the entries, the lock
+ * state or the settings change, or a minute passes (bands move with the clock): a page is a
+ * slice, and a snooze or dismiss writes one row and takes one reminder out of its band.
  */
-import type { RemindersSnapshot, ReminderView, ValidationStatus } from '../ipc/contract'
+import type {
+  ReminderBandId,
+  ReminderPage,
+  RemindersSnapshot,
+  RemindersSummary,
+  ReminderView,
+  ValidationStatus,
+} from '../ipc/contract'
 import { computeDue } from '../reminders/due'
 import { ReminderScheduler, namesOf, type ReminderEvent } from '../reminders/scheduler'
 import { readReminderSettings } from '../reminders/settings'
 import { checkNow } from '../reminders/validate'
 import { activeReminders, dismissRow, snoozeRow } from '../reminders/state'
 import { countText, notificationText, reminderSentence } from '../reminders/texts'
+import type { NameLookup } from '../reminders/texts'
 import type { DueReminder, ReminderKind, ReminderRef } from '../reminders/types'
-import type { Vault } from '../vault'
+import type { ReminderStateRow, Vault } from '../vault'
 import { AppError } from './errors'
+import { BandedReminders } from './reminder-pages'
 
 export interface RemindersServiceOptions {
   now: () => number
   /** The vault, opened on demand; null while there is none. */
   vault: () => Vault | null
-  /** After every check and every change: the snapshot for the renderer and the tray. */
-  onDue: (snapshot: RemindersSnapshot) => void
+  /** After every check and every change: the counts for the renderer and the tray. */
+  onDue: (summary: RemindersSummary) => void
   /** The bundled key server's address now, starting it if needed (for keys it issued). */
   bundledKeyServer?: () => Promise<string>
 }
@@ -50,12 +63,31 @@ export function parseReminderKey(key: string): ReminderRef {
   return { entryId, kind, threshold }
 }
 
+/** How long banded reminders are kept at most: bands move with the clock, and other processes write. */
+const BOOK_TTL_MS = 60_000
+
+interface Book {
+  vault: Vault
+  at: number
+  locked: boolean
+  banded: BandedReminders
+  /** Entry names, read on the first page while unlocked. */
+  names: NameLookup | null
+  /** The locked summary's wording, made on first use. */
+  lockedText?: string | undefined
+}
+
 export class RemindersService {
   private scheduler: ReminderScheduler | null = null
   private schedulerVault: Vault | null = null
   private unsubscribe: (() => void) | null = null
   private started = false
   private readonly notifyListeners = new Set<NotifyListener>()
+  private book: Book | null = null
+  private watched: Vault | null = null
+  private unwatch: (() => void) | null = null
+  /** Set while this service writes a snooze or dismiss: the vault's echo needs no new check. */
+  private writing = false
 
   constructor(private readonly options: RemindersServiceOptions) {}
 
@@ -72,6 +104,10 @@ export class RemindersService {
     this.scheduler?.stop()
     this.scheduler = null
     this.schedulerVault = null
+    this.unwatch?.()
+    this.unwatch = null
+    this.watched = null
+    this.book = null
   }
 
   /** The system resumed from sleep: look now. */
@@ -89,9 +125,11 @@ export class RemindersService {
 
   /** Something changed (lock, unlock, settings, entries): recompute and announce. */
   refresh(): void {
+    if (this.writing) return
+    this.book = null
     const scheduler = this.ensureScheduler()
     if (scheduler) scheduler.check()
-    else this.options.onDue(this.snapshot())
+    else this.options.onDue(this.summary())
   }
 
   private ensureScheduler(): ReminderScheduler | null {
@@ -109,7 +147,11 @@ export class RemindersService {
     const scheduler = new ReminderScheduler({ store: vault, now: this.options.now })
     this.unsubscribe = scheduler.subscribe((event) => {
       if (event.type === 'notify') for (const l of [...this.notifyListeners]) l(event)
-      if (event.type === 'count') this.options.onDue(this.snapshot())
+      if (event.type === 'count') {
+        // A check just ran over the vault: band afresh rather than trust what was kept.
+        this.book = null
+        this.options.onDue(this.summary())
+      }
     })
     this.scheduler = scheduler
     this.schedulerVault = vault
@@ -150,20 +192,62 @@ export class RemindersService {
     return { locked, summary, count: active.length, items }
   }
 
-  snooze(key: string, days: 1 | 7): RemindersSnapshot {
-    const vault = this.unlockedVault()
-    const now = this.options.now()
-    vault.putReminderState(
-      snoozeRow(this.due(vault, now), parseReminderKey(key), days === 1 ? '1d' : '1w', now),
-    )
-    return this.afterChange()
+  /** The counts per band and the locked text, without the rows. */
+  summary(): RemindersSummary {
+    const vault = this.options.vault()
+    if (!vault) return { locked: true, summary: null, count: 0, bands: [] }
+    return this.summaryOf(this.bookFor(vault))
   }
 
-  dismiss(key: string): RemindersSnapshot {
+  /** One page of one band; anonymous while locked, as the snapshot is. */
+  page(band: ReminderBandId, offset: number, limit: number): ReminderPage {
+    const vault = this.options.vault()
+    if (!vault) return { band, offset, total: 0, items: [] }
+    const book = this.bookFor(vault)
+    const { total, items } = book.banded.slice(band, offset, limit)
+    if (!book.locked) book.names ??= namesOf(vault)
+    return {
+      band,
+      offset,
+      total,
+      items: items.map((r) => this.view(r, book.locked ? null : book.names, book.at)),
+    }
+  }
+
+  snooze(key: string, days: 1 | 7): RemindersSummary {
+    const ref = parseReminderKey(key)
+    return this.change(ref, (due, now) => snoozeRow(due, ref, days === 1 ? '1d' : '1w', now))
+  }
+
+  dismiss(key: string): RemindersSummary {
+    const ref = parseReminderKey(key)
+    return this.change(ref, (due, now) => dismissRow(due, ref, now))
+  }
+
+  /**
+   * Write one reminder's row and take it out of its band. An active reminder is found in the
+   * kept bands; any other due one (already snoozed, say) is looked up in the whole vault.
+   */
+  private change(
+    ref: ReminderRef,
+    rowFor: (due: readonly DueReminder[], now: number) => ReminderStateRow,
+  ): RemindersSummary {
     const vault = this.unlockedVault()
     const now = this.options.now()
-    vault.putReminderState(dismissRow(this.due(vault, now), parseReminderKey(key), now))
-    return this.afterChange()
+    const book = this.bookFor(vault)
+    const kept = book.banded.find(ref)
+    const row = rowFor(kept ? [kept] : this.due(vault, now), now)
+    this.writing = true
+    try {
+      vault.putReminderState(row)
+    } finally {
+      this.writing = false
+    }
+    book.banded.remove(ref)
+    book.lockedText = undefined
+    const summary = this.summaryOf(book)
+    this.options.onDue(summary)
+    return summary
   }
 
   /** "Check now": validate the key against its provider and record the verdict. */
@@ -177,10 +261,65 @@ export class RemindersService {
     return { status: result.status, at: result.at }
   }
 
-  private afterChange(): RemindersSnapshot {
-    const snapshot = this.snapshot()
-    this.options.onDue(snapshot)
-    return snapshot
+  private view(r: DueReminder, names: NameLookup | null, now: number): ReminderView {
+    const base = {
+      kind: r.kind,
+      threshold: r.threshold,
+      style: r.style,
+      dueAt: r.deadline,
+      text: reminderSentence(r, names, now),
+    }
+    if (!names) return base
+    return {
+      ...base,
+      key: reminderKey(r),
+      entryId: r.entryId,
+      entryName: names.get(r.entryId) ?? '',
+    }
+  }
+
+  private summaryOf(book: Book): RemindersSummary {
+    const count = book.banded.count
+    let summary: string | null = null
+    if (count > 0 && book.locked)
+      summary = book.lockedText ??= notificationText(book.banded.all(), null, book.at).body
+    else if (count > 0) summary = countText(count)
+    return { locked: book.locked, summary, count, bands: book.banded.counts() }
+  }
+
+  /** The kept bands, or new ones when the vault, its lock state or the minute changed. */
+  private bookFor(vault: Vault): Book {
+    const now = this.options.now()
+    const locked = !vault.isUnlocked
+    const kept = this.book
+    if (
+      kept &&
+      kept.vault === vault &&
+      kept.locked === locked &&
+      now >= kept.at &&
+      now - kept.at < BOOK_TTL_MS
+    )
+      return kept
+    this.watch(vault)
+    const book: Book = {
+      vault,
+      at: now,
+      locked,
+      banded: new BandedReminders(this.active(vault, now), now),
+      names: null,
+    }
+    this.book = book
+    return book
+  }
+
+  /** Drop the kept bands when entries change or the vault locks or unlocks (names go too). */
+  private watch(vault: Vault): void {
+    if (this.watched === vault) return
+    this.unwatch?.()
+    this.watched = vault
+    this.unwatch = vault.onChange((event) => {
+      if (event.kind !== 'reminder-state' || !this.writing) this.book = null
+    })
   }
 
   private unlockedVault(): Vault {

@@ -1,13 +1,11 @@
 /**
  * What is due, grouped by band (expired, this week, this month, rotation due, failed checks).
- * Each band shows its first rows and more on request, so a vault with thousands due renders a
- * few hundred nodes, not a hundred thousand.
+ * The summary brings the counts; each band fetches and shows one page of rows at a time, so a
+ * vault with thousands due renders a few hundred nodes and moves a few kilobytes per page.
  */
 import { memo, useEffect, useState } from 'react'
-import type { ReminderView } from '../../src-main/ipc/contract'
+import type { ReminderBandCount, ReminderView } from '../../src-main/ipc/contract'
 import { formatDate } from '../lib/format'
-import { useNow } from '../lib/hooks'
-import { groupByBand, type Band } from '../lib/reminder-bands'
 import { styleLabel } from '../lib/styles'
 import { ProviderIcon } from './icons'
 import { useEntries } from '../stores/entries'
@@ -18,7 +16,6 @@ import { ErrorLine } from './fields'
 export function RemindersView() {
   const snapshot = useReminders((s) => s.snapshot)
   const error = useReminders((s) => s.error)
-  const now = useNow()
   useEffect(() => {
     void useReminders.getState().load()
   }, [])
@@ -34,34 +31,60 @@ export function RemindersView() {
         )}
         {snapshot &&
           !snapshot.locked &&
-          groupByBand(snapshot.items, now).map((band) => <BandList key={band.id} band={band} />)}
+          snapshot.bands.map((band) => <BandList key={band.id} band={band} />)}
       </section>
     </main>
   )
 }
 
-/** Rows a band shows at first, and how many more each "Show more" adds. */
+/** Rows a band shows per page. */
 const STEP = 50
 
-function BandList(props: { band: Band }) {
+function BandList(props: { band: ReminderBandCount }) {
   const { band } = props
-  const [shown, setShown] = useState(STEP)
+  const [offset, setOffset] = useState(0)
+  const page = useReminders((s) => s.pages[band.id])
+  const revision = useReminders((s) => s.revision)
+  // Past the end after a snooze or dismiss emptied the last page: step back.
+  const start =
+    offset >= band.count ? Math.max(0, (Math.ceil(band.count / STEP) - 1) * STEP) : offset
+  useEffect(() => {
+    void useReminders.getState().loadPage(band.id, start, STEP)
+  }, [band.id, start, revision])
+
   const titleId = `band-${band.id}`
+  const items = page && page.offset === start ? page.items : []
+  const last = Math.min(start + STEP, band.count)
   return (
     <section className="band" aria-labelledby={titleId}>
       <h2 id={titleId}>
-        {band.title} <span className="muted">({band.items.length.toLocaleString()})</span>
+        {band.title} <span className="muted">({band.count.toLocaleString()})</span>
       </h2>
       <ul className="reminders">
-        {band.items.slice(0, shown).map((item, i) => (
+        {items.map((item, i) => (
           <Reminder key={item.key ?? i} item={item} />
         ))}
       </ul>
-      {band.items.length > shown && (
-        <button type="button" onClick={() => setShown(shown + STEP)}>
-          Show {Math.min(STEP, band.items.length - shown)} more of{' '}
-          {(band.items.length - shown).toLocaleString()}
-        </button>
+      {band.count > STEP && (
+        <nav className="band-pages" aria-label={`${band.title} pages`}>
+          <button
+            type="button"
+            disabled={start === 0}
+            onClick={() => setOffset(Math.max(0, start - STEP))}
+          >
+            Previous {STEP}
+          </button>
+          <span className="muted" aria-live="polite">
+            {(start + 1).toLocaleString()}–{last.toLocaleString()} of {band.count.toLocaleString()}
+          </span>
+          <button
+            type="button"
+            disabled={last >= band.count}
+            onClick={() => setOffset(start + STEP)}
+          >
+            Next {STEP}
+          </button>
+        </nav>
       )}
     </section>
   )

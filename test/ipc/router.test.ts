@@ -332,6 +332,13 @@ const MALFORMED: Record<CallName, unknown[]> = {
   ],
   'entries.validate': [{ id: null }],
   'reminders.list': [{ all: 1 }],
+  'reminders.summary': [{ all: 1 }],
+  'reminders.page': [
+    { band: 'later', offset: 0, limit: 10 },
+    { band: 'week', offset: -1, limit: 10 },
+    { band: 'week', offset: 0, limit: 501 },
+    { band: 'week' },
+  ],
   'reminders.snooze': [
     { key: 'a:expired:0', days: 3 },
     { key: '', days: 1 },
