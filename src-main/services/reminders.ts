@@ -3,9 +3,10 @@
  * maps its due reminders onto the contract's RemindersSummary / ReminderPage / ReminderView.
  * While the vault is locked, views carry no entry id, no name and no key for snooze/dismiss.
  *
- * The active reminders are banded once (reminder-pages.ts) and kept until the entries, the lock
- * state or the settings change, or a minute passes (bands move with the clock): a page is a
- * slice, and a snooze or dismiss writes one row and takes one reminder out of its band.
+ * The active reminders are banded once (reminder-pages.ts) and kept until the entries, the
+ * reminder rows, the lock state or the settings change, or a minute passes (bands move with the
+ * clock): a page is a slice, and a snooze or dismiss writes one row and takes one reminder out of
+ * its band.
  */
 import type {
   ReminderBandId,
@@ -68,6 +69,8 @@ const BOOK_TTL_MS = 60_000
 
 interface Book {
   vault: Vault
+  /** The vault's entries-and-reminder-rows stamp the bands were made from. */
+  stamp: string
   at: number
   locked: boolean
   banded: BandedReminders
@@ -84,8 +87,6 @@ export class RemindersService {
   private started = false
   private readonly notifyListeners = new Set<NotifyListener>()
   private book: Book | null = null
-  private watched: Vault | null = null
-  private unwatch: (() => void) | null = null
   /** Set while this service writes a snooze or dismiss: the vault's echo needs no new check. */
   private writing = false
 
@@ -104,9 +105,6 @@ export class RemindersService {
     this.scheduler?.stop()
     this.scheduler = null
     this.schedulerVault = null
-    this.unwatch?.()
-    this.unwatch = null
-    this.watched = null
     this.book = null
   }
 
@@ -147,11 +145,7 @@ export class RemindersService {
     const scheduler = new ReminderScheduler({ store: vault, now: this.options.now })
     this.unsubscribe = scheduler.subscribe((event) => {
       if (event.type === 'notify') for (const l of [...this.notifyListeners]) l(event)
-      if (event.type === 'count') {
-        // A check just ran over the vault: band afresh rather than trust what was kept.
-        this.book = null
-        this.options.onDue(this.summary())
-      }
+      if (event.type === 'count') this.options.onDue(this.summary())
     })
     this.scheduler = scheduler
     this.schedulerVault = vault
@@ -244,6 +238,8 @@ export class RemindersService {
       this.writing = false
     }
     book.banded.remove(ref)
+    // The bands now hold this write too.
+    book.stamp = vault.reminderStamp()
     book.lockedText = undefined
     const summary = this.summaryOf(book)
     this.options.onDue(summary)
@@ -287,7 +283,10 @@ export class RemindersService {
     return { locked: book.locked, summary, count, bands: book.banded.counts() }
   }
 
-  /** The kept bands, or new ones when the vault, its lock state or the minute changed. */
+  /**
+   * The kept bands, or new ones when the vault, its lock state, its entries or reminder rows
+   * (here or in another process) changed, or a minute passed.
+   */
   private bookFor(vault: Vault): Book {
     const now = this.options.now()
     const locked = !vault.isUnlocked
@@ -296,13 +295,14 @@ export class RemindersService {
       kept &&
       kept.vault === vault &&
       kept.locked === locked &&
+      kept.stamp === vault.reminderStamp() &&
       now >= kept.at &&
       now - kept.at < BOOK_TTL_MS
     )
       return kept
-    this.watch(vault)
     const book: Book = {
       vault,
+      stamp: vault.reminderStamp(),
       at: now,
       locked,
       banded: new BandedReminders(this.active(vault, now), now),
@@ -310,16 +310,6 @@ export class RemindersService {
     }
     this.book = book
     return book
-  }
-
-  /** Drop the kept bands when entries change or the vault locks or unlocks (names go too). */
-  private watch(vault: Vault): void {
-    if (this.watched === vault) return
-    this.unwatch?.()
-    this.watched = vault
-    this.unwatch = vault.onChange((event) => {
-      if (event.kind !== 'reminder-state' || !this.writing) this.book = null
-    })
   }
 
   private unlockedVault(): Vault {

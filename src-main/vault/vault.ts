@@ -431,6 +431,15 @@ export class Vault {
     this.emit('entries')
   }
 
+  /**
+   * A stamp that moves whenever entries or reminder rows change, in this process or another:
+   * lets a reader keep what it derived from them without reading them again (cheap, no rows).
+   */
+  reminderStamp(): string {
+    this.assertOpen()
+    return this.store.remindersStamp()
+  }
+
   /** Reminder bookkeeping rows (clear; works while locked). */
   reminderState(): ReminderStateRow[] {
     this.assertOpen()

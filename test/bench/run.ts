@@ -17,6 +17,7 @@ const SUITES: Record<
   keyserver: () => import('./keyserver.bench'),
   reminders: () => import('./reminders.bench'),
   pages: () => import('./pages.bench'),
+  'reminder-pages': () => import('./reminder-pages.bench'),
   ui: () => import('./ui.bench'),
   run: () => import('./run.bench'),
   transfer: () => import('./transfer.bench'),
