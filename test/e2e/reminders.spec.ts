@@ -23,6 +23,8 @@ test('reminders: named while unlocked, a summary without names while locked', as
   await addKey(page, { provider: 'Other service', name: 'calm-key', key: 'plain-key-123-generic' })
 
   await openView(page, /Reminders/)
+  // Grouped by band: the counts come with the summary, the rows with the band's page.
+  await expect(page.getByRole('heading', { name: 'Expiring this week (1)' })).toBeVisible()
   const item = page.getByRole('listitem', { name: 'secret-project-x' })
   await expect(item).toBeVisible()
   await expect(item.getByRole('button', { name: 'Snooze 1 day' })).toBeVisible()
@@ -40,4 +42,6 @@ test('reminders: named while unlocked, a summary without names while locked', as
   await openView(page, /Reminders/)
   await item.getByRole('button', { name: 'Dismiss' }).click()
   await expect(item).toHaveCount(0)
+  await expect(page.getByText('Nothing is due. All keys are in date.')).toBeVisible()
+  await expect(page.getByRole('heading', { name: /Expiring this week/ })).toHaveCount(0)
 })
