@@ -74,10 +74,24 @@ interface Book {
   at: number
   locked: boolean
   banded: BandedReminders
-  /** Entry names, read on the first page while unlocked. */
-  names: NameLookup | null
   /** The locked summary's wording, made on first use. */
   lockedText?: string | undefined
+}
+
+/**
+ * The names of one page's entries, looked up one by one: a page needs fifty, and a map of the
+ * whole vault's names would be rebuilt and held for every change at 100k entries.
+ */
+function namesFor(vault: Vault, items: readonly DueReminder[]): NameLookup {
+  const names = new Map<string, string>()
+  for (const r of items) {
+    try {
+      names.set(r.entryId, vault.get(r.entryId).name)
+    } catch {
+      // A damaged entry still has its reminder; the row then shows without a name.
+    }
+  }
+  return names
 }
 
 export class RemindersService {
@@ -199,13 +213,9 @@ export class RemindersService {
     if (!vault) return { band, offset, total: 0, items: [] }
     const book = this.bookFor(vault)
     const { total, items } = book.banded.slice(band, offset, limit)
-    if (!book.locked) book.names ??= namesOf(vault)
-    return {
-      band,
-      offset,
-      total,
-      items: items.map((r) => this.view(r, book.locked ? null : book.names, book.at)),
-    }
+    const names = book.locked ? null : namesFor(vault, items)
+    const now = this.options.now()
+    return { band, offset, total, items: items.map((r) => this.view(r, names, now)) }
   }
 
   snooze(key: string, days: 1 | 7): RemindersSummary {
@@ -306,7 +316,6 @@ export class RemindersService {
       at: now,
       locked,
       banded: new BandedReminders(this.active(vault, now), now),
-      names: null,
     }
     this.book = book
     return book
