@@ -14,6 +14,7 @@ import { rendererBuilt, startRendererBuild } from './build-renderer'
 import { LAUNCH_CODE_TTL_MS } from './guard'
 import { writeLaunchFile } from './launch-file'
 import { openBrowser } from './open-browser'
+import { settleMemoryAfterUnlock } from './settle-memory'
 import { startBrowserServer } from './server'
 
 /** Where the renderer build lives, relative to this source file. */
@@ -52,6 +53,7 @@ export async function runBrowserMode(
     )
   const services = new AppServices({ dataDir: options.dataDir, mode: 'browser' })
   services.start()
+  const stopSettling = settleMemoryAfterUnlock(services.events)
   const server = await startBrowserServer({ services, rendererDir, port: options.port })
   // Two codes: the printed link and the opened page each work once (guard.ts says why).
   const url = server.launchUrl()
@@ -68,6 +70,7 @@ export async function runBrowserMode(
     if (stopping) return
     stopping = true
     launch?.remove()
+    stopSettling()
     void (async () => {
       await server.close().catch(() => undefined)
       await services.close().catch(() => undefined)
