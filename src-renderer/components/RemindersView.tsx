@@ -3,7 +3,7 @@
  * The summary brings the counts; each band fetches and shows one page of rows at a time, so a
  * vault with thousands due renders a few hundred nodes and moves a few kilobytes per page.
  */
-import { memo, useEffect, useState } from 'react'
+import { memo, useEffect, useRef, useState } from 'react'
 import type { ReminderBandCount, ReminderView } from '../../src-main/ipc/contract'
 import { formatDate } from '../lib/format'
 import { styleLabel } from '../lib/styles'
@@ -43,6 +43,12 @@ const STEP = 50
 function BandList(props: { band: ReminderBandCount }) {
   const { band } = props
   const [offset, setOffset] = useState(0)
+  const section = useRef<HTMLElement>(null)
+  // A new page starts at the band's title, not where the old page's buttons were.
+  const go = (next: number) => {
+    setOffset(next)
+    section.current?.scrollIntoView({ block: 'start' })
+  }
   const page = useReminders((s) => s.pages[band.id])
   const revision = useReminders((s) => s.revision)
   // Past the end after a snooze or dismiss emptied the last page: step back.
@@ -56,7 +62,7 @@ function BandList(props: { band: ReminderBandCount }) {
   const items = page && page.offset === start ? page.items : []
   const last = Math.min(start + STEP, band.count)
   return (
-    <section className="band" aria-labelledby={titleId}>
+    <section className="band" aria-labelledby={titleId} ref={section}>
       <h2 id={titleId}>
         {band.title} <span className="muted">({band.count.toLocaleString()})</span>
       </h2>
@@ -70,18 +76,14 @@ function BandList(props: { band: ReminderBandCount }) {
           <button
             type="button"
             disabled={start === 0}
-            onClick={() => setOffset(Math.max(0, start - STEP))}
+            onClick={() => go(Math.max(0, start - STEP))}
           >
             Previous {STEP}
           </button>
           <span className="muted" aria-live="polite">
             {(start + 1).toLocaleString()}–{last.toLocaleString()} of {band.count.toLocaleString()}
           </span>
-          <button
-            type="button"
-            disabled={last >= band.count}
-            onClick={() => setOffset(start + STEP)}
-          >
+          <button type="button" disabled={last >= band.count} onClick={() => go(start + STEP)}>
             Next {STEP}
           </button>
         </nav>
