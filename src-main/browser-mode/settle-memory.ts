@@ -1,21 +1,21 @@
 /**
- * Give memory back once an unlock or a lock has settled. Each of them leaves tens of megabytes
- * dead at 100k entries: the sealed records read ahead for the unlock (~56 MB of buffers, freed
- * only when their wrappers are collected) and, after a lock, the previous session's cache. V8
+ * Give memory back once an unlock has settled. Unlocks leave tens of megabytes dead at 100k
+ * entries: the sealed records read ahead for the unlock (~56 MB of buffers, freed only when
+ * their wrappers are collected) and, after lock/unlock cycles, the previous sessions' caches. V8
  * collects that old space only when its own heuristics say so, and a server idling after an
  * unlock often never reached that point: measured after three lock/unlock cycles at 100k, the
  * server held 280–310 MB, 225–240 MB once collected.
  *
- * So one full collection runs a few seconds after the vault's state last changed, when the
- * unlock's background work (search text) is done and nobody is likely to be typing yet. It costs
- * one pause of ~70–90 ms at 100k entries, once per unlock or lock, never during the unlock.
- * Browser mode only: the desktop app's Electron main has its own idle-time collection.
+ * So one full collection runs a few seconds after an unlock, when its background work (search
+ * text) is done. It costs one pause of ~70–90 ms at 100k entries, once per unlock, never during
+ * the unlock itself; a search typed at that moment waits for it.
+ * Started by browser mode only; the desktop app's main process was not measured for this.
  */
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import type { EventBus } from '../services/events'
 
-/** How long after the last unlock or lock to collect (search text takes ~100 ms at 100k). */
+/** How long after an unlock to collect (its search text takes ~100 ms at 100k). */
 export const SETTLE_MS = 3000
 
 let collector: (() => void) | null | undefined
@@ -41,8 +41,10 @@ export function fullCollection(): (() => void) | null {
 }
 
 /**
- * Collect once, `delayMs` after the last 'vault-unlocked' or 'vault-locked' on `events`. The
- * timer is unref'd (it never holds the process open); returns the unsubscribe.
+ * Collect once, `delayMs` after a 'vault-unlocked' on `events`; a 'vault-locked' in between
+ * cancels it, so the pause never lands in the next unlock (a lock's garbage, the old session's
+ * cache, goes at the collection after that unlock). The timer is unref'd (it never holds the
+ * process open); returns the unsubscribe.
  */
 export function settleMemoryAfterUnlock(
   events: EventBus,
@@ -51,9 +53,14 @@ export function settleMemoryAfterUnlock(
 ): () => void {
   if (!collect) return () => undefined
   let timer: NodeJS.Timeout | null = null
-  const unsubscribe = events.subscribe((event) => {
-    if (event !== 'vault-unlocked' && event !== 'vault-locked') return
+  const cancel = (): void => {
     if (timer) clearTimeout(timer)
+    timer = null
+  }
+  const unsubscribe = events.subscribe((event) => {
+    if (event === 'vault-locked') return cancel()
+    if (event !== 'vault-unlocked') return
+    cancel()
     timer = setTimeout(() => {
       timer = null
       collect()
@@ -62,7 +69,6 @@ export function settleMemoryAfterUnlock(
   })
   return () => {
     unsubscribe()
-    if (timer) clearTimeout(timer)
-    timer = null
+    cancel()
   }
 }

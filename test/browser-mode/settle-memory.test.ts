@@ -1,13 +1,13 @@
 /**
- * Browser mode's collection after an unlock or lock: one full collection once the vault's state
- * has stopped changing, none for other events, none after the server stops.
+ * Browser mode's collection after an unlock: one full collection a while after it, cancelled by
+ * a lock (so it never lands in the next unlock), none for other events or after the server stops.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, it } from 'vitest'
 import { fullCollection, settleMemoryAfterUnlock } from '../../src-main/browser-mode/settle-memory'
 import { EventBus } from '../../src-main/services/events'
 
-it('runs one collection after the last of several unlocks and locks, none for other events', async () => {
+it('runs one collection after an unlock; a lock cancels it; other events do nothing', async () => {
   const events = new EventBus()
   let runs = 0
   const stop = settleMemoryAfterUnlock(events, () => runs++, 30)
@@ -16,11 +16,14 @@ it('runs one collection after the last of several unlocks and locks, none for ot
   expect(runs).toBe(0)
   events.emit('vault-unlocked', {})
   events.emit('vault-locked', { reason: 'user' })
+  await sleep(80)
+  expect(runs).toBe(0)
+  events.emit('vault-unlocked', {})
   events.emit('vault-unlocked', {})
   await sleep(120)
   expect(runs).toBe(1)
+  events.emit('vault-unlocked', {})
   stop()
-  events.emit('vault-locked', { reason: 'user' })
   await sleep(80)
   expect(runs).toBe(1)
   expect(events.size).toBe(0)
