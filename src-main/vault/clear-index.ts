@@ -5,7 +5,7 @@
  * while the file is unchanged (the store's stamp): the scheduler reads them at every check, and
  * re-reading 100k rows each time was most of an hourly check.
  */
-import { BLAZEMETER_EXPIRY_CAPS } from '../providers'
+import { BLAZEMETER_EXPIRY_CAPS, type AccountPolicy } from '../providers'
 import { InvalidInputError, EntryNotFoundError } from './errors'
 import type { EntryRow, VaultStore } from './store'
 import type { EntryClearMeta, ReminderStateRow, ValidationStatus } from './types'
@@ -47,6 +47,8 @@ function clearMetaOf(row: EntryRow): EntryClearMeta {
   // Frozen: the rows are shared by every answer until the file changes.
   return Object.freeze(meta)
 }
+
+const DEFAULT_HISTORY_LIMIT = 5
 
 export class ClearIndex {
   private clearMemo: { stamp: string; rows: readonly EntryClearMeta[] } | null = null
@@ -99,6 +101,18 @@ export class ClearIndex {
   getSetting<T>(key: string): T | undefined {
     const raw = this.store.getSetting(key)
     return raw === undefined ? undefined : (JSON.parse(raw) as T)
+  }
+
+  /** The account policy (BlazeMeter's expiry cap); {} when unset. */
+  accountPolicy(): AccountPolicy {
+    const p = this.getSetting<AccountPolicy>('accountPolicy')
+    return typeof p === 'object' && p !== null ? p : {}
+  }
+
+  /** How many previous keys an entry keeps (setting 'historyLimit', default 5). */
+  historyLimit(): number {
+    const n = this.getSetting<number>('historyLimit')
+    return Number.isInteger(n) && (n as number) >= 0 ? (n as number) : DEFAULT_HISTORY_LIMIT
   }
 
   /** Store a clear JSON setting (settings are not secret: never put a key in one). */

@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { looksLikeSqlite } from './file-check'
 import { DatabaseFromNewerVersionError, ForeignDatabaseError, openDatabase } from '../db/sqlite'
-import type { AccountPolicy } from '../providers'
 import { AuditTrail, auditWho, type AuditActor, type AuditEvent, type RevealUse } from './audit'
 import { ClearIndex } from './clear-index'
 import { cryptoReady, deriveSubkey, kdfParamsProblem, newVaultKey, wipe } from './crypto'
@@ -59,7 +58,6 @@ export { backoffDelayMs } from './session'
 export type VaultChangeKind = 'locked' | 'unlocked' | 'entries' | 'reminder-state'
 export type VaultChangeListener = (event: { kind: VaultChangeKind }) => void
 
-const DEFAULT_HISTORY_LIMIT = 5
 const UNLOCK_CHUNK = 4096
 
 export interface VaultOpenOptions {
@@ -534,8 +532,8 @@ export class Vault {
         key,
         cache,
         now: this.now,
-        policy: () => this.accountPolicy(),
-        historyLimit: () => this.historyLimit(),
+        policy: () => this.clear.accountPolicy(),
+        historyLimit: () => this.clear.historyLimit(),
       }),
     }
     this.session = session
@@ -595,15 +593,5 @@ export class Vault {
         // A failing listener must not undo or hide a committed change.
       }
     }
-  }
-
-  private accountPolicy(): AccountPolicy {
-    const p = this.clear.getSetting<AccountPolicy>('accountPolicy')
-    return typeof p === 'object' && p !== null ? p : {}
-  }
-
-  private historyLimit(): number {
-    const n = this.clear.getSetting<number>('historyLimit')
-    return Number.isInteger(n) && (n as number) >= 0 ? (n as number) : DEFAULT_HISTORY_LIMIT
   }
 }
