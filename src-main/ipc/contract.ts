@@ -11,7 +11,7 @@ import type { KeyScope, KeyStatus } from '../providers/rules'
 import type { EntryStyle, ServerStyle } from '../providers/styles'
 import type { RequestLogEntry } from '../keyserver/request-log'
 import type { ImportFormat } from '../transfer/types'
-import type { AuditRecord, AuditVerification } from '../vault/audit'
+import type { AuditAction, AuditRecord, AuditVerification } from '../vault/audit'
 import type {
   Credential,
   EntryDetail,
@@ -316,6 +316,8 @@ export interface AuditListInput {
 }
 
 export type AuditRow = AuditRecord & { entryName: string | null }
+/** Every action the audit log records (the audit view's filter lists them). */
+export type { AuditAction }
 
 export interface AuditListResult {
   /** Newest first. */

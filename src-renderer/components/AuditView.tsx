@@ -4,12 +4,15 @@
  */
 import '../transfer.css'
 import { useEffect, useMemo, type FormEvent } from 'react'
-import type { AuditRow } from '../../src-main/ipc/contract'
+import type { AuditAction, AuditRow } from '../../src-main/ipc/contract'
 import { formatDateTime } from '../lib/format'
 import { AUDIT_LIMIT, selectShown, useAudit } from '../stores/audit'
 import { ErrorLine, TextField } from './fields'
 
-/** The actions the log records (as src-main/vault/audit.ts names them). */
+/**
+ * The actions the log records, for the filter. A copy, since the renderer imports types only;
+ * the check below fails the typecheck when main adds an action this list lacks.
+ */
 const ACTIONS = [
   'create',
   'unlock',
@@ -27,7 +30,11 @@ const ACTIONS = [
   'export',
   'backup',
   'restore',
-]
+] as const satisfies readonly AuditAction[]
+const everyActionListed: Exclude<AuditAction, (typeof ACTIONS)[number]> extends never
+  ? true
+  : never = true
+void everyActionListed
 
 function detailText(r: AuditRow): string {
   const d = r.detail
