@@ -357,7 +357,7 @@ export class Vault {
   /** Decrypt one secret field of an entry; the audit log records it (`use`: what for). */
   reveal(id: string, field: SecretField, use: RevealUse = {}): string {
     const c = this.cached(id)
-    const { writer } = this.fresh()
+    const { writer } = this.session as Unlocked // cached() brought it up to the file
     const row = this.store.keyOf(id)
     if (!row) throw new EntryNotFoundError(id)
     const plain = writer.openField(id, field, c.summary.version, sealedField(row, field))
@@ -370,14 +370,15 @@ export class Vault {
   /** The previous credentials of an entry, newest first (masked; no old key is opened). */
   history(id: string): HistoryItem[] {
     const c = this.cached(id)
-    return this.fresh()
-      .history.masks(c)
+    return (this.session as Unlocked).history
+      .masks(c)
       .map((h, index) => ({ index, rotatedAt: h.rotatedAt, keyMask: h.keyMask }))
   }
 
   /** Decrypt a field of a previous credential (`index` as `history` numbers them). */
   revealHistory(id: string, index: number, field: SecretField, use: RevealUse = {}): string {
-    const text = this.fresh().history.reveal(this.cached(id), index, field)
+    const c = this.cached(id)
+    const text = (this.session as Unlocked).history.reveal(c, index, field)
     this.trail.revealed(id, field, use, index)
     return text
   }
@@ -502,6 +503,7 @@ export class Vault {
     return this.session
   }
 
+  /** An unlocked entry as the file has it now (the session is synced on the way). */
   private cached(id: string) {
     if (typeof id !== 'string') throw new InvalidInputError('The entry id must be text.')
     const { cache } = this.fresh()
