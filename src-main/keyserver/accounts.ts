@@ -2,8 +2,7 @@
  * Users, Wellows projects, per-account policies and settings of one namespace: small tables
  * read on the hot path from memory caches that admin writes keep in step.
  */
-import type { Db, Statement } from '../db/sqlite'
-import { prepared } from './statements'
+import type { KeyServerStorage, NamespaceData } from './storage/types'
 import {
   BLAZEMETER_DEFAULT_CAP,
   DAY_MS,
@@ -61,75 +60,35 @@ export class AccountRepository {
   private readonly projects = new Map<number, ProjectRecord>()
   private readonly policies = new Map<string, Policy>()
   settings: Settings
-  private readonly stmts: Record<string, Statement>
+  private readonly initialSettings: Settings
 
   constructor(
-    private readonly db: Db,
+    private readonly store: KeyServerStorage,
     initialSettings: Settings = DEFAULT_SETTINGS,
     readonly namespace = 'default',
+    data?: Pick<NamespaceData, 'users' | 'projects' | 'policies' | 'settings'>,
   ) {
-    this.stmts = {
-      insertUser: prepared(
-        db,
-        'INSERT INTO users (namespace, name, display_name, email, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      updateUser: prepared(
-        db,
-        'UPDATE users SET display_name = ?, email = ? WHERE namespace = ? AND name = ?',
-      ),
-      deleteUser: prepared(db, 'DELETE FROM users WHERE namespace = ? AND name = ?'),
-      insertProject: prepared(
-        db,
-        'INSERT INTO projects (namespace, id, owner, name, created_at) VALUES (?, ?, ?, ?, ?)',
-      ),
-      deleteProjectsOf: prepared(db, 'DELETE FROM projects WHERE namespace = ? AND owner = ?'),
-      putPolicy: prepared(
-        db,
-        'INSERT INTO policies (namespace, owner, json) VALUES (?, ?, ?) ON CONFLICT (namespace, owner) DO UPDATE SET json = excluded.json',
-      ),
-      putSetting: prepared(
-        db,
-        'INSERT INTO settings (namespace, name, json) VALUES (?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET json = excluded.json',
-      ),
-    }
+    this.initialSettings = { ...initialSettings }
     this.settings = { ...initialSettings }
-    this.reload()
+    if (data) this.replaceAll(data)
   }
 
-  /** Reload the caches from the tables. */
-  reload(): void {
+  /** Rebuild the caches from loaded rows. */
+  replaceAll(data: Pick<NamespaceData, 'users' | 'projects' | 'policies' | 'settings'>): void {
     this.users.clear()
     this.projects.clear()
     this.policies.clear()
-    const users = prepared(
-      this.db,
-      'SELECT id, name, display_name AS displayName, email, created_at AS createdAt FROM users WHERE namespace = ?',
-    ).all(this.namespace) as UserRecord[]
-    for (const u of users) this.users.set(u.name, u)
-    const projects = prepared(
-      this.db,
-      'SELECT id, owner, name, created_at AS createdAt FROM projects WHERE namespace = ?',
-    ).all(this.namespace) as ProjectRecord[]
-    for (const p of projects) this.projects.set(p.id, p)
-    for (const row of prepared(this.db, 'SELECT owner, json FROM policies WHERE namespace = ?').all(
-      this.namespace,
-    ) as {
-      owner: string
-      json: string
-    }[])
+    for (const u of data.users) this.users.set(u.name, { ...u, id: Number(u.id) })
+    for (const p of data.projects) this.projects.set(Number(p.id), { ...p, id: Number(p.id) })
+    for (const row of data.policies)
       this.policies.set(row.owner, {
         ...DEFAULT_POLICY,
         ...(JSON.parse(row.json) as Partial<Policy>),
       })
     const stored: Partial<Settings> = {}
-    for (const row of prepared(this.db, 'SELECT name, json FROM settings WHERE namespace = ?').all(
-      this.namespace,
-    ) as {
-      name: keyof Settings
-      json: string
-    }[])
+    for (const row of data.settings)
       (stored as Record<string, unknown>)[row.name] = JSON.parse(row.json)
-    this.settings = { ...this.settings, ...stored }
+    this.settings = { ...this.initialSettings, ...stored }
   }
 
   user(name: string): UserRecord | undefined {
@@ -150,14 +109,8 @@ export class AccountRepository {
     if (existing) return existing
     const displayName = details.displayName ?? name
     const email = details.email ?? `${name.replace(/[^A-Za-z0-9._-]/g, '_') || 'user'}@example.test`
-    const info = this.stmts.insertUser!.run(this.namespace, name, displayName, email, now)
-    const user: UserRecord = {
-      id: Number(info.lastInsertRowid),
-      name,
-      displayName,
-      email,
-      createdAt: now,
-    }
+    const fields = { name, displayName, email, createdAt: now }
+    const user: UserRecord = { id: this.store.insertUser(this.namespace, fields), ...fields }
     this.users.set(name, user)
     return user
   }
@@ -170,15 +123,14 @@ export class AccountRepository {
     if (!u) return undefined
     if (details.displayName !== undefined) u.displayName = details.displayName
     if (details.email !== undefined) u.email = details.email
-    this.stmts.updateUser!.run(u.displayName, u.email, this.namespace, name)
+    this.store.updateUser(this.namespace, u)
     return u
   }
 
   /** Delete a user and their projects (their keys are revoked by the caller). */
   deleteUser(name: string): boolean {
     if (!this.users.delete(name)) return false
-    this.stmts.deleteUser!.run(this.namespace, name)
-    this.stmts.deleteProjectsOf!.run(this.namespace, name)
+    this.store.deleteUser(this.namespace, name)
     for (const [id, p] of this.projects) if (p.owner === name) this.projects.delete(id)
     return true
   }
@@ -194,7 +146,7 @@ export class AccountRepository {
   }
 
   addProject(p: ProjectRecord): ProjectRecord {
-    this.stmts.insertProject!.run(this.namespace, p.id, p.owner, p.name, p.createdAt)
+    this.store.insertProject(this.namespace, p)
     this.projects.set(p.id, p)
     return p
   }
@@ -211,17 +163,16 @@ export class AccountRepository {
 
   putPolicy(owner: string, patch: Partial<Policy>): Policy {
     const next = { ...this.policy(owner), ...patch }
-    this.stmts.putPolicy!.run(this.namespace, owner, JSON.stringify(next))
+    this.store.putPolicy(this.namespace, owner, JSON.stringify(next))
     this.policies.set(owner, next)
     return next
   }
 
   putSettings(patch: Partial<Settings>): Settings {
-    this.db.transaction(() => {
+    this.store.transaction(() => {
       for (const [name, value] of Object.entries(patch))
-        if (value !== undefined)
-          this.stmts.putSetting!.run(this.namespace, name, JSON.stringify(value))
-    })()
+        if (value !== undefined) this.store.putSetting(this.namespace, name, JSON.stringify(value))
+    })
     this.settings = { ...this.settings, ...patch }
     return this.settings
   }

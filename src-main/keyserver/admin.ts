@@ -37,6 +37,20 @@ export interface AdminDeps {
   allowedHosts: () => Set<string> | null
   /** The server's base URL (for the namespace base URLs the API reports). */
   baseUrl: () => string
+  /** Wait until the call's writes are committed (queued on a shared backend; at once on SQLite). */
+  settle: () => Promise<void>
+}
+
+/** The namespace an admin call names, in its query or its /admin/v1/namespaces/<name> path. */
+function namedNamespace(req: FastifyRequest): string | undefined {
+  const q = (req.query as Record<string, unknown>).namespace
+  if (typeof q === 'string') return q
+  const m = /^\/admin\/v1\/namespaces\/([^/?]+)/.exec(req.url)
+  if (m) return decodeURIComponent(m[1]!)
+  const body = req.body as { name?: unknown } | undefined
+  if (req.method === 'POST' && req.url.startsWith('/admin/v1/namespaces') && body)
+    return typeof body.name === 'string' ? body.name : undefined
+  return undefined
 }
 
 /** The namespace an admin call acts on: `?namespace=<name>`, else the default one. */
@@ -75,6 +89,17 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
         return reply
           .code(415)
           .send({ error: 'unsupported-media-type', message: 'Send the body as application/json.' })
+    })
+    // On a shared backend a namespace another instance made is read in before the handler
+    // (which looks namespaces up synchronously), and the answer waits for the call's writes to
+    // commit, so a key issued here validates on every instance once the client has it.
+    admin.addHook('preHandler', async (req) => {
+      const name = namedNamespace(req)
+      if (name !== undefined) await deps.registry.find(name)
+    })
+    admin.addHook('onSend', async (_req, _reply, payload) => {
+      await deps.settle()
+      return payload
     })
     const service = (req: FastifyRequest) => nsOf(deps, req).service
 

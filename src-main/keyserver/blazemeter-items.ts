@@ -3,8 +3,7 @@
  * workspace and a default project (created on first use); projects and tests made through the
  * API are kept in the blazemeter_items table, cached in memory like the other small tables.
  */
-import type { Db, Statement } from '../db/sqlite'
-import { prepared } from './statements'
+import type { BlazemeterRow, KeyServerStorage } from './storage/types'
 
 export interface BlazemeterProject {
   id: number
@@ -29,50 +28,42 @@ export const WORKSPACE_BASE = 2_000_000
 const FIRST_PROJECT = 3_000_001
 const FIRST_TEST = 9_000_001
 
-interface Row {
-  kind: 'project' | 'test'
-  id: number
-  owner: string
-  parent_id: number
-  name: string
-  json: string
-  created_at: number
-}
-
 export class BlazemeterItems {
   private readonly projects = new Map<number, BlazemeterProject>()
   private readonly tests = new Map<number, BlazemeterTest>()
-  private readonly insert: Statement
 
   constructor(
-    private readonly db: Db,
+    private readonly store: KeyServerStorage,
     readonly namespace: string,
+    initial: BlazemeterRow[] = [],
   ) {
-    this.insert = prepared(
-      db,
-      'INSERT INTO blazemeter_items (namespace, kind, id, owner, parent_id, name, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    const rows = prepared(db, 'SELECT * FROM blazemeter_items WHERE namespace = ? ORDER BY id').all(
-      namespace,
-    ) as Row[]
-    for (const r of rows)
+    this.replaceAll(initial)
+  }
+
+  /** Rebuild the caches from loaded rows. */
+  replaceAll(rows: BlazemeterRow[]): void {
+    this.clear()
+    for (const r of rows) {
+      const id = Number(r.id)
+      const created = Number(r.createdAt)
       if (r.kind === 'project')
-        this.projects.set(r.id, {
-          id: r.id,
+        this.projects.set(id, {
+          id,
           owner: r.owner,
-          workspaceId: r.parent_id,
+          workspaceId: Number(r.parentId),
           name: r.name,
-          created: r.created_at,
+          created,
         })
       else
-        this.tests.set(r.id, {
-          id: r.id,
+        this.tests.set(id, {
+          id,
           owner: r.owner,
-          projectId: r.parent_id,
+          projectId: Number(r.parentId),
           name: r.name,
           configuration: JSON.parse(r.json) as Record<string, unknown>,
-          created: r.created_at,
+          created,
         })
+    }
   }
 
   /** The owner's projects, the default one first created when there is none. */
@@ -88,7 +79,15 @@ export class BlazemeterItems {
 
   addProject(owner: string, workspaceId: number, name: string, now: number): BlazemeterProject {
     const id = nextId(this.projects, FIRST_PROJECT)
-    this.insert.run(this.namespace, 'project', id, owner, workspaceId, name, '{}', now)
+    this.store.insertBlazemeterItem(this.namespace, {
+      kind: 'project',
+      id,
+      owner,
+      parentId: workspaceId,
+      name,
+      json: '{}',
+      createdAt: now,
+    })
     const p = { id, owner, workspaceId, name, created: now }
     this.projects.set(id, p)
     return p
@@ -112,16 +111,15 @@ export class BlazemeterItems {
     now: number,
   ): BlazemeterTest {
     const id = nextId(this.tests, FIRST_TEST)
-    this.insert.run(
-      this.namespace,
-      'test',
+    this.store.insertBlazemeterItem(this.namespace, {
+      kind: 'test',
       id,
       owner,
-      projectId,
+      parentId: projectId,
       name,
-      JSON.stringify(configuration),
-      now,
-    )
+      json: JSON.stringify(configuration),
+      createdAt: now,
+    })
     const t = { id, owner, projectId, name, configuration, created: now }
     this.tests.set(id, t)
     return t

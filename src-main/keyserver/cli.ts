@@ -97,7 +97,7 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   }
   if (namespace) {
     line.namespace = namespace
-    line.baseUrls = handle.ensureNamespace(namespace)
+    line.baseUrls = await handle.ensureNamespace(namespace)
   }
   process.stdout.write(`${JSON.stringify(line)}\n`)
   await new Promise<void>((done) => {

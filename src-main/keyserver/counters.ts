@@ -1,40 +1,34 @@
 /**
  * One namespace's in-memory counters (usage per key, credits and tests spent per account, rate-limit windows
- * that must survive a restart). Requests only touch the Map; dirty entries are written to
- * SQLite in one transaction by the flusher, never one synchronous disk write per request.
+ * that must survive a restart). Requests only touch the Map; dirty entries are handed to storage
+ * in one batch by the flusher, never one synchronous write per request. Each write carries what
+ * `add` contributed since the last flush, so a shared backend can add the deltas of several
+ * instances, and the shared totals it reads back replace the local values (plus what is not yet
+ * flushed).
  */
-import type { Db, Statement } from '../db/sqlite'
-import { prepared } from './statements'
+import type { CounterRow, CounterWrite } from './storage/types'
 
 const SEP = '\u0000'
 
 export class CounterStore {
   private readonly values = new Map<string, number>()
   private readonly dirty = new Set<string>()
-  private readonly upsert: Statement
-  private readonly remove: Statement
+  /** Per dirty counter, what `add` contributed since the last flush. */
+  private readonly deltas = new Map<string, number>()
+  /** Counters `set` since the last flush (their value replaces the stored one). */
+  private readonly absolute = new Set<string>()
 
   constructor(
-    private readonly db: Db,
     readonly namespace = 'default',
+    initial: CounterRow[] = [],
   ) {
-    this.upsert = prepared(
-      db,
-      'INSERT INTO counters (namespace, scope, name, value) VALUES (?, ?, ?, ?) ON CONFLICT (namespace, scope, name) DO UPDATE SET value = excluded.value',
-    )
-    this.remove = prepared(
-      db,
-      'DELETE FROM counters WHERE namespace = ? AND scope = ? AND name = ?',
-    )
-    const rows = prepared(db, 'SELECT scope, name, value FROM counters WHERE namespace = ?').all(
-      namespace,
-    )
-    for (const row of rows as {
-      scope: string
-      name: string
-      value: number
-    }[])
-      this.values.set(row.scope + SEP + row.name, row.value)
+    this.replaceAll(initial)
+  }
+
+  /** Replace every value with loaded rows (nothing pending is kept). */
+  replaceAll(rows: CounterRow[]): void {
+    this.clear()
+    for (const row of rows) this.values.set(row.scope + SEP + row.name, Number(row.value))
   }
 
   /** Current value (0 when never set). */
@@ -48,6 +42,7 @@ export class CounterStore {
     const v = (this.values.get(k) ?? 0) + delta
     this.values.set(k, v)
     this.dirty.add(k)
+    this.deltas.set(k, (this.deltas.get(k) ?? 0) + delta)
     return v
   }
 
@@ -56,12 +51,17 @@ export class CounterStore {
     const k = scope + SEP + name
     this.values.set(k, value)
     this.dirty.add(k)
+    this.absolute.add(k)
   }
 
   /** Forget one counter (e.g. an old rate window), in memory and at the next flush. */
   delete(scope: string, name: string): void {
     const k = scope + SEP + name
-    if (this.values.delete(k)) this.dirty.add(k)
+    if (this.values.delete(k)) {
+      this.dirty.add(k)
+      this.deltas.delete(k)
+      this.absolute.delete(k)
+    }
   }
 
   /** Every counter of a scope, as name → value. */
@@ -82,30 +82,50 @@ export class CounterStore {
     return out
   }
 
-  /** Write every changed counter in one transaction. */
-  flush(): void {
-    if (this.dirty.size === 0) return
-    const keys = [...this.dirty]
-    this.dirty.clear()
-    try {
-      this.db.transaction(() => {
-        for (const k of keys) {
-          const [scope, name] = k.split(SEP) as [string, string]
-          const v = this.values.get(k)
-          if (v === undefined) this.remove.run(this.namespace, scope, name)
-          else this.upsert.run(this.namespace, scope, name, v)
-        }
-      })()
-    } catch (error) {
-      // Nothing is lost: the values are still in memory and go out with the next flush.
-      for (const k of keys) this.dirty.add(k)
-      throw error
+  /** The changed counters since the last call, for one flush (restore them if it fails). */
+  takeWrites(): CounterWrite[] {
+    if (this.dirty.size === 0) return []
+    const out: CounterWrite[] = []
+    for (const k of this.dirty) {
+      const [scope, name] = k.split(SEP) as [string, string]
+      const v = this.values.get(k)
+      out.push({
+        scope,
+        name,
+        value: v ?? 0,
+        deleted: v === undefined,
+        delta: this.deltas.get(k) ?? 0,
+        absolute: this.absolute.has(k),
+      })
     }
+    this.dirty.clear()
+    this.deltas.clear()
+    this.absolute.clear()
+    return out
+  }
+
+  /** Put back writes a failed flush did not store: nothing is lost, they go with the next one. */
+  restore(writes: CounterWrite[]): void {
+    for (const w of writes) {
+      const k = w.scope + SEP + w.name
+      this.dirty.add(k)
+      if (w.delta !== 0) this.deltas.set(k, (this.deltas.get(k) ?? 0) + w.delta)
+      if (w.absolute) this.absolute.add(k)
+    }
+  }
+
+  /** A shared total read back from storage: it replaces ours, plus what we have not flushed. */
+  applyShared(scope: string, name: string, value: number): void {
+    const k = scope + SEP + name
+    if (this.absolute.has(k)) return
+    this.values.set(k, value + (this.deltas.get(k) ?? 0))
   }
 
   /** Drop everything (the admin reset); the caller clears the table. */
   clear(): void {
     this.values.clear()
     this.dirty.clear()
+    this.deltas.clear()
+    this.absolute.clear()
   }
 }

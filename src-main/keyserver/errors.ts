@@ -9,3 +9,11 @@ export class AdminError extends Error {
     this.name = 'AdminError'
   }
 }
+
+/**
+ * A start-up failure with a sentence the user can act on (bad settings, an unreachable database).
+ * Its message never carries a secret; the CLI prints it as is.
+ */
+export class StartupError extends Error {
+  readonly code = 'KEYWARDEN_STARTUP'
+}

@@ -2,20 +2,25 @@
  * The local key server: HTTP emulation of five providers' API-key handling plus an admin API,
  * startable in-process by the desktop app and headless from the command line.
  */
-import { join } from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
-import { openDatabase } from '../db/sqlite'
 import { DAY_MS } from '../providers'
 import { DEFAULT_SETTINGS, type Settings } from './accounts'
 import { registerAdmin } from './admin'
 import { baseUrlsOf } from './admin-namespaces'
 import { AdminError } from './errors'
-import { KEYSERVER_MIGRATIONS } from './migrations'
 import { NamespaceRegistry } from './namespaces'
 import { isLoopbackHost } from './hosts'
-import { RequestLog, type RequestLogEntry } from './request-log'
+import { RING_SIZE, RequestLog, type RequestLogEntry } from './request-log'
 import { registerProviders } from './routing'
-import { ensureDataDir, loadHmacSecret, makeTokenChecker, resolveAdminToken } from './secrets'
+import {
+  ensureDataDir,
+  hmacSecretFromEnv,
+  loadHmacSecret,
+  makeTokenChecker,
+  resolveAdminToken,
+} from './secrets'
+import { SqliteStorage } from './storage/sqlite'
+import type { KeyServerStorage } from './storage/types'
 
 export type { RequestLogEntry } from './request-log'
 
@@ -34,8 +39,18 @@ export interface KeyServerOptions {
   now?: () => number
   /** WebPageTest's grace after expiry, in days, until changed by the settings API (default 2). */
   webpagetestGraceDays?: number
-  /** How often counters and the request log are written to SQLite (default 1000 ms). */
+  /**
+   * How often counters and the request log are written (default 1000 ms on SQLite; 250 ms on
+   * PostgreSQL, where each flush also reads back the totals other instances added).
+   */
   flushIntervalMs?: number
+  /**
+   * A postgres:// URL: keep all state in that shared database, so several instances act as one
+   * server. Without it, the SQLite file in the data folder (private to this process).
+   */
+  database?: string
+  /** On PostgreSQL, how often to re-check for changes missed by notifications (default 5000 ms). */
+  recheckIntervalMs?: number
 }
 
 export interface KeyServerHandle {
@@ -50,7 +65,7 @@ export interface KeyServerHandle {
   /** Per provider, the base URL of a namespace's clients. */
   baseUrls(namespace?: string): Record<string, string>
   /** Create the namespace unless it exists (it is kept across restarts); its base URLs. */
-  ensureNamespace(name: string): Record<string, string>
+  ensureNamespace(name: string): Promise<Record<string, string>>
 }
 
 export { isLoopbackHost } from './hosts'
@@ -112,11 +127,19 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
     )
   ensureDataDir(options.dataDir)
   const token = resolveAdminToken(options.dataDir, options.adminToken)
-  const hmacSecret = loadHmacSecret(options.dataDir)
-  const db = openDatabase(join(options.dataDir, 'keyserver.sqlite'), {
-    migrations: KEYSERVER_MIGRATIONS,
-  })
+  const envSecret = hmacSecretFromEnv()
+  let store: KeyServerStorage
+  if (options.database) {
+    // Loaded only here: the driver is no cost to the default (SQLite) server or the CLI.
+    const { PostgresStorage } = await import('./storage/postgres')
+    store = await PostgresStorage.open(options.database, {
+      hmacSecret: envSecret,
+      recheckIntervalMs: options.recheckIntervalMs,
+    })
+  } else store = SqliteStorage.open(options.dataDir, envSecret ?? loadHmacSecret(options.dataDir))
+  const hmacSecret = store.hmacSecret
   let app: FastifyInstance | undefined
+  let stopFlushing = () => {}
   try {
     const initialSettings: Settings = {
       ...DEFAULT_SETTINGS,
@@ -124,8 +147,19 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
         ? { webpagetestGraceMs: options.webpagetestGraceDays * DAY_MS }
         : {}),
     }
-    const log = new RequestLog(db)
-    const registry = new NamespaceRegistry({ db, hmacSecret, log, baseNow, initialSettings })
+    const log = new RequestLog(await store.recentLog(RING_SIZE))
+    const registry = await NamespaceRegistry.open({
+      store,
+      hmacSecret,
+      log,
+      baseNow,
+      initialSettings,
+    })
+    if (store.shared)
+      store.onChange((change) => {
+        // A failed reload leaves the old record; the periodic re-check brings the change again.
+        registry.apply(change).catch(() => undefined)
+      })
 
     app = Fastify({
       logger: false,
@@ -152,8 +186,9 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       checkToken: makeTokenChecker(token.token),
       allowedHosts: () => hosts,
       baseUrl: url,
+      settle: () => store.settle(),
     })
-    registerProviders(app, registry)
+    registerProviders(app, registry, store.shared)
 
     await app.listen({ host, port })
     const address = app.server.address()
@@ -165,23 +200,24 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
         ),
       )
 
-    const flush = () => {
-      // Counters and the log are batched already (up to a second of them is only in memory), so
-      // their commits skip the fsync (WAL with synchronous=NORMAL stays consistent; a power cut
-      // loses at most those batches). Under load a FULL commit here stalled the event loop for
-      // up to ~17 ms once a second, which is what p99 latency saw. Admin writes stay FULL.
-      try {
-        db.pragma('synchronous = NORMAL')
-        registry.flush()
-        log.flush()
-      } catch {
-        // Kept in memory and retried at the next tick; a full disk must not stop validation.
-      } finally {
-        db.pragma('synchronous = FULL')
-      }
+    // One flush at a time: on PostgreSQL a slow one must not overlap the next tick's.
+    let flushing: Promise<void> | null = null
+    const flush = (): Promise<void> => {
+      flushing ??= registry.flush().finally(() => {
+        flushing = null
+      })
+      return flushing
     }
-    const timer = setInterval(flush, options.flushIntervalMs ?? 1000)
+    const timer = setInterval(
+      () => {
+        // Kept in memory and retried at the next tick; a full disk or a lost database
+        // connection must not stop validation.
+        flush().catch(() => undefined)
+      },
+      options.flushIntervalMs ?? (store.shared ? 250 : 1000),
+    )
     timer.unref()
+    stopFlushing = () => clearInterval(timer)
 
     const server = app
     let closing: Promise<void> | undefined
@@ -192,25 +228,32 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       adminTokenFile: token.file,
       close() {
         closing ??= (async () => {
-          clearInterval(timer)
+          stopFlushing()
           await server.close()
-          registry.flush()
-          log.flush()
-          db.close()
+          await flushing?.catch(() => undefined)
+          try {
+            await flush()
+          } finally {
+            await store.close()
+          }
         })()
         return closing
       },
       onLog: (listener) => log.subscribe(listener),
       recentLog: (limit) => log.recent(limit),
       baseUrls: (namespace = 'default') => baseUrlsOf(url(), namespace),
-      ensureNamespace(name) {
-        if (!registry.get(name)) registry.create(name)
+      async ensureNamespace(name) {
+        if (!(await registry.find(name))) {
+          registry.create(name)
+          await store.settle()
+        }
         return baseUrlsOf(url(), name)
       },
     }
   } catch (error) {
+    stopFlushing()
     if (app) await app.close().catch(() => undefined)
-    db.close()
+    await store.close().catch(() => undefined)
     throw error
   }
 }

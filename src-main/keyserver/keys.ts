@@ -1,12 +1,13 @@
 /**
- * The keys of one namespace and their in-memory index. SQLite holds the truth (written synchronously by
- * admin calls); the Map keyed by HMAC is what validation reads, loaded at start and updated in
- * the same call as every write, so the hot path never touches the disk.
+ * The keys of one namespace and their in-memory index. Storage holds the truth (written by admin
+ * calls); the Map keyed by HMAC is what validation reads, loaded at start and updated in the
+ * same call as every write, so the hot path never touches the disk. On a shared backend the
+ * Map is a cache that other instances' changes update (see namespaces.ts), and a miss is looked
+ * up in storage before a credential is refused (routing.ts).
  */
 import { createHmac } from 'node:crypto'
-import type { Db, Statement } from '../db/sqlite'
-import { prepared } from './statements'
 import type { KeyStatus, ServerStyle } from '../providers'
+import type { KeyServerStorage } from './storage/types'
 
 export interface KeyRecord {
   id: string
@@ -32,77 +33,6 @@ export interface KeyRecord {
   replacedBy: string | null
 }
 
-interface Row {
-  id: string
-  style: string
-  owner: string
-  name: string
-  status: string
-  level: string | null
-  project_id: number | null
-  api_type: string | null
-  read_only: number
-  key_hash: string
-  display_prefix: string
-  last4: string
-  created_at: number
-  issued_at: number
-  expires_at: number | null
-  revoke_at: number | null
-  revoked_at: number | null
-  replaced_by: string | null
-}
-
-function fromRow(r: Row): KeyRecord {
-  return {
-    id: r.id,
-    style: r.style as ServerStyle,
-    owner: r.owner,
-    name: r.name,
-    status: r.status as KeyStatus,
-    level: r.level as KeyRecord['level'],
-    projectId: r.project_id,
-    apiType: r.api_type as KeyRecord['apiType'],
-    readOnly: r.read_only === 1,
-    keyHash: r.key_hash,
-    displayPrefix: r.display_prefix,
-    last4: r.last4,
-    createdAt: r.created_at,
-    issuedAt: r.issued_at,
-    expiresAt: r.expires_at,
-    revokeAt: r.revoke_at,
-    revokedAt: r.revoked_at,
-    replacedBy: r.replaced_by,
-  }
-}
-
-function toParams(k: KeyRecord, namespace: string): unknown[] {
-  return [
-    namespace,
-    k.style,
-    k.owner,
-    k.name,
-    k.status,
-    k.level,
-    k.projectId,
-    k.apiType,
-    k.readOnly ? 1 : 0,
-    k.keyHash,
-    k.displayPrefix,
-    k.last4,
-    k.createdAt,
-    k.issuedAt,
-    k.expiresAt,
-    k.revokeAt,
-    k.revokedAt,
-    k.replacedBy,
-    k.id,
-  ]
-}
-
-const COLUMNS =
-  'namespace, style, owner, name, status, level, project_id, api_type, read_only, key_hash, display_prefix, last4, created_at, issued_at, expires_at, revoke_at, revoked_at, replaced_by, id'
-
 /** How many recently presented credentials keep their digest in memory (see findByCredential). */
 const RECENT_DIGESTS = 1024
 
@@ -111,38 +41,38 @@ export class KeyRepository {
   /** Presented credential → its digest, for credentials that named a key (memory only). */
   private readonly recentDigests = new Map<string, string>()
   private readonly byId = new Map<string, KeyRecord>()
-  private readonly insertStmt: Statement
-  private readonly updateStmt: Statement
 
   constructor(
-    private readonly db: Db,
+    private readonly store: KeyServerStorage,
     private readonly hmacSecret: Buffer,
     /** The namespace whose keys this repository holds; a key of another is never found. */
     readonly namespace: string,
+    initial: KeyRecord[] = [],
   ) {
-    this.insertStmt = prepared(
-      db,
-      `INSERT INTO keys (${COLUMNS}) VALUES (${COLUMNS.split(',')
-        .map(() => '?')
-        .join(', ')})`,
-    )
-    this.updateStmt = prepared(
-      db,
-      `UPDATE keys SET ${COLUMNS.split(', ')
-        .filter((c) => c !== 'id' && c !== 'namespace')
-        .map((c) => `${c} = ?`)
-        .join(', ')} WHERE id = ? AND namespace = ?`,
-    )
-    this.reload()
+    this.replaceAll(initial)
   }
 
-  /** Rebuild the in-memory index from the table. */
-  reload(): void {
+  /** Rebuild the in-memory index from loaded records. */
+  replaceAll(records: KeyRecord[]): void {
     this.recentDigests.clear()
     this.byHash.clear()
     this.byId.clear()
-    const rows = prepared(this.db, 'SELECT * FROM keys WHERE namespace = ?').all(this.namespace)
-    for (const row of rows as Row[]) this.index(fromRow(row))
+    for (const k of records) this.index(k)
+  }
+
+  /** Take a record as storage holds it now (another instance changed it, or a cache miss). */
+  adopt(k: KeyRecord): void {
+    const previous = this.byId.get(k.id)
+    if (previous && previous.keyHash !== k.keyHash) this.byHash.delete(previous.keyHash)
+    this.index(k)
+  }
+
+  /** Forget a record storage no longer holds. */
+  forget(id: string): void {
+    const previous = this.byId.get(id)
+    if (!previous) return
+    this.byHash.delete(previous.keyHash)
+    this.byId.delete(id)
   }
 
   private index(k: KeyRecord): void {
@@ -174,6 +104,14 @@ export class KeyRepository {
     return key
   }
 
+  /** Keys of this namespace for presented credentials, read from storage (a cache miss). */
+  lookUp(credentials: string[]): Promise<KeyRecord[]> {
+    return this.store.findKeysByHash(
+      this.namespace,
+      credentials.map((c) => this.hash(c)),
+    )
+  }
+
   get(id: string): KeyRecord | undefined {
     return this.byId.get(id)
   }
@@ -191,14 +129,13 @@ export class KeyRepository {
   }
 
   insert(k: KeyRecord): void {
-    this.insertStmt.run(...toParams(k, this.namespace))
+    this.store.insertKey(this.namespace, k)
     this.index(k)
   }
 
   /** Write a changed record; `previousHash` when the key material changed (in-slot rotation). */
   update(k: KeyRecord, previousHash?: string): void {
-    const [, ...rest] = toParams(k, this.namespace)
-    this.updateStmt.run(...rest, this.namespace)
+    this.store.updateKey(this.namespace, k)
     if (previousHash !== undefined && previousHash !== k.keyHash) this.byHash.delete(previousHash)
     this.index(k)
   }

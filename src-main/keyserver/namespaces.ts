@@ -3,9 +3,10 @@
  * projects, policies, settings, counters, rate windows, clock and fault rules; a key issued in
  * one is unknown to every other, because each namespace's key index holds only its own keys.
  * The `default` namespace is what the paths without /ns/<name> reach, and cannot be removed.
+ * On a shared backend a namespace another instance created is loaded on first use, and every
+ * change another instance makes is applied here as its notification arrives.
  */
 import { randomBytes } from 'node:crypto'
-import type { Db, Statement } from '../db/sqlite'
 import { AccountRepository, type Settings } from './accounts'
 import { BlazemeterItems } from './blazemeter-items'
 import type { StyleContext } from './context'
@@ -15,7 +16,16 @@ import { FaultPlan, FaultRuleSchema, type FaultRule } from './faults'
 import { KeyRepository } from './keys'
 import { RateLimiter } from './rate-limit'
 import type { RequestLog } from './request-log'
-import { KeyService, deleteNamespaceRows } from './service'
+import { KeyService } from './service'
+import type {
+  CounterWrite,
+  KeyServerStorage,
+  NamespaceData,
+  NamespaceRow,
+  RateTotal,
+  RateWrite,
+  StorageChange,
+} from './storage/types'
 
 export const DEFAULT_NAMESPACE = 'default'
 /** Letters, digits, dot, dash and underscore; what a CI job id or branch-like name needs. */
@@ -23,9 +33,9 @@ export const NAMESPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
 /** A bound on memory: each namespace holds caches and prepared statements. */
 export const MAX_NAMESPACES = 10_000
 
-/** What every namespace shares: the database, the HMAC key, the request log and the base clock. */
+/** What every namespace shares: the storage, the HMAC key, the request log and the base clock. */
 export interface SharedState {
-  db: Db
+  store: KeyServerStorage
   hmacSecret: Buffer
   log: RequestLog
   /** The server's own clock; a namespace's clock is this plus its offset. */
@@ -33,12 +43,14 @@ export interface SharedState {
   initialSettings: Settings
 }
 
-interface Row {
-  name: string
-  seed: string | null
-  clock_offset_ms: number
-  faults: string
-  created_at: number
+function parseFaults(json: string, seed: string): { rules: FaultRule[]; seed: string } {
+  const stored = JSON.parse(json) as { rules?: unknown[]; seed?: string } | unknown[]
+  const list = Array.isArray(stored) ? stored : (stored.rules ?? [])
+  const rules = list.flatMap((r) => {
+    const parsed = FaultRuleSchema.safeParse(r)
+    return parsed.success ? [parsed.data] : []
+  })
+  return { rules, seed: (!Array.isArray(stored) && stored.seed) || seed }
 }
 
 /** One isolated world. */
@@ -47,24 +59,27 @@ export class Namespace {
   readonly service: KeyService
   readonly faults = new FaultPlan()
   readonly counters: CounterStore
+  readonly rates = new RateLimiter()
   clockOffsetMs: number
   seed: string
   readonly createdAt: number
+  /** The fault rules as last stored (a change from another instance replaces them). */
+  private faultsJson = ''
 
   constructor(
     readonly name: string,
     shared: SharedState,
-    row: Row,
+    row: NamespaceRow,
+    data: NamespaceData,
   ) {
-    this.clockOffsetMs = row.clock_offset_ms
-    this.createdAt = row.created_at
+    this.clockOffsetMs = Number(row.clockOffsetMs)
+    this.createdAt = Number(row.createdAt)
     this.seed = row.seed ?? ''
     const now = () => shared.baseNow() + this.clockOffsetMs
-    const keys = new KeyRepository(shared.db, shared.hmacSecret, name)
-    const accounts = new AccountRepository(shared.db, shared.initialSettings, name)
-    this.counters = new CounterStore(shared.db, name)
-    const rates = new RateLimiter()
-    const blazemeter = new BlazemeterItems(shared.db, name)
+    const keys = new KeyRepository(shared.store, shared.hmacSecret, name, data.keys)
+    const accounts = new AccountRepository(shared.store, shared.initialSettings, name, data)
+    this.counters = new CounterStore(name, data.counters)
+    const blazemeter = new BlazemeterItems(shared.store, name, data.blazemeter)
     this.ctx = {
       blazemeter,
       namespace: name,
@@ -72,27 +87,35 @@ export class Namespace {
       keys,
       accounts,
       counters: this.counters,
-      rates,
+      rates: this.rates,
       log: shared.log,
     }
     this.service = new KeyService({
       namespace: name,
-      db: shared.db,
+      store: shared.store,
       keys,
       accounts,
       counters: this.counters,
       log: shared.log,
-      rates,
+      rates: this.rates,
       now,
       initialSettings: shared.initialSettings,
     })
-    const stored = JSON.parse(row.faults) as { rules?: unknown[]; seed?: string } | unknown[]
-    const list = Array.isArray(stored) ? stored : (stored.rules ?? [])
-    const rules = list.flatMap((r) => {
-      const parsed = FaultRuleSchema.safeParse(r)
-      return parsed.success ? [parsed.data] : []
-    })
-    this.faults.set(rules, (!Array.isArray(stored) && stored.seed) || this.seed)
+    this.applyRow(row)
+  }
+
+  /** Take the namespace's row as stored: clock, seed and (when they changed) fault rules. */
+  applyRow(row: NamespaceRow): void {
+    this.clockOffsetMs = Number(row.clockOffsetMs)
+    if (row.faults === this.faultsJson) return
+    this.faultsJson = row.faults
+    const { rules, seed } = parseFaults(row.faults, this.seed)
+    this.faults.set(rules, seed)
+  }
+
+  /** Remember the fault rules just stored here, so their own echo does not restart the draws. */
+  noteFaults(json: string): void {
+    this.faultsJson = json
   }
 
   /** The namespace's current time. */
@@ -101,24 +124,33 @@ export class Namespace {
   }
 }
 
-/** The namespaces of one server, loaded at start and kept in step with the namespaces table. */
+/** The namespaces of one server, loaded at start and kept in step with storage. */
 export class NamespaceRegistry {
   private readonly byName = new Map<string, Namespace>()
-  private readonly stmts: Record<'insert' | 'remove' | 'clock' | 'faults', Statement>
+  /** Loads in flight, so a burst of requests to a new namespace reads it once. */
+  private readonly loading = new Map<string, Promise<Namespace | undefined>>()
 
-  constructor(private readonly shared: SharedState) {
-    const db = shared.db
-    this.stmts = {
-      insert: db.prepare(
-        'INSERT INTO namespaces (name, seed, clock_offset_ms, faults, created_at) VALUES (?, ?, 0, ?, ?)',
-      ),
-      remove: db.prepare('DELETE FROM namespaces WHERE name = ?'),
-      clock: db.prepare('UPDATE namespaces SET clock_offset_ms = ? WHERE name = ?'),
-      faults: db.prepare('UPDATE namespaces SET faults = ? WHERE name = ?'),
+  private constructor(private readonly shared: SharedState) {}
+
+  /** Load every stored namespace (creating the default one on first start). */
+  static async open(shared: SharedState): Promise<NamespaceRegistry> {
+    const registry = new NamespaceRegistry(shared)
+    for (const row of await shared.store.listNamespaces())
+      registry.byName.set(
+        row.name,
+        new Namespace(row.name, shared, row, await shared.store.loadNamespace(row.name)),
+      )
+    if (!registry.byName.has(DEFAULT_NAMESPACE)) {
+      // Two instances starting at once on a new database: one insert wins, the other reads it.
+      try {
+        registry.create(DEFAULT_NAMESPACE)
+        await shared.store.settle()
+      } catch (error) {
+        registry.byName.delete(DEFAULT_NAMESPACE)
+        if (!(await registry.load(DEFAULT_NAMESPACE))) throw error
+      }
     }
-    const rows = db.prepare('SELECT * FROM namespaces').all() as Row[]
-    for (const row of rows) this.byName.set(row.name, new Namespace(row.name, shared, row))
-    if (!this.byName.has(DEFAULT_NAMESPACE)) this.create(DEFAULT_NAMESPACE)
+    return registry
   }
 
   /** The default namespace (paths without /ns/<name>). */
@@ -128,6 +160,34 @@ export class NamespaceRegistry {
 
   get(name: string): Namespace | undefined {
     return this.byName.get(name)
+  }
+
+  /**
+   * The namespace of that name, loaded from storage when another instance created it (a shared
+   * backend only: a private one holds nothing this registry has not loaded).
+   */
+  async find(name: string): Promise<Namespace | undefined> {
+    const known = this.byName.get(name)
+    if (known || !this.shared.store.shared || !NAMESPACE_NAME.test(name)) return known
+    return this.load(name)
+  }
+
+  private load(name: string): Promise<Namespace | undefined> {
+    let pending = this.loading.get(name)
+    if (!pending) {
+      pending = (async () => {
+        const row = await this.shared.store.findNamespace(name)
+        if (!row) return undefined
+        const data = await this.shared.store.loadNamespace(name)
+        const existing = this.byName.get(name)
+        if (existing) return existing
+        const ns = new Namespace(name, this.shared, row, data)
+        this.byName.set(name, ns)
+        return ns
+      })().finally(() => this.loading.delete(name))
+      this.loading.set(name, pending)
+    }
+    return pending
   }
 
   /** The namespace of that name, or a 404 naming what is missing. */
@@ -152,15 +212,15 @@ export class NamespaceRegistry {
     if (this.byName.has(name)) throw new AdminError(409, 'exists', 'That namespace exists.')
     if (this.byName.size >= MAX_NAMESPACES)
       throw new AdminError(409, 'too-many-namespaces', `At most ${MAX_NAMESPACES} namespaces.`)
-    const row: Row = {
+    const row: NamespaceRow = {
       name,
       seed: seed ?? randomBytes(8).toString('hex'),
-      clock_offset_ms: 0,
+      clockOffsetMs: 0,
       faults: '[]',
-      created_at: this.shared.baseNow(),
+      createdAt: this.shared.baseNow(),
     }
-    this.stmts.insert.run(row.name, row.seed, row.faults, row.created_at)
-    const ns = new Namespace(name, this.shared, row)
+    this.shared.store.insertNamespace(row)
+    const ns = new Namespace(name, this.shared, row, EMPTY)
     this.byName.set(name, ns)
     return ns
   }
@@ -170,10 +230,7 @@ export class NamespaceRegistry {
     const ns = this.mustGet(name)
     if (ns.name === DEFAULT_NAMESPACE)
       throw new AdminError(400, 'not-allowed', 'The default namespace cannot be removed; reset it.')
-    this.shared.db.transaction(() => {
-      deleteNamespaceRows(this.shared.db, name)
-      this.stmts.remove.run(name)
-    })()
+    this.shared.store.removeNamespace(name)
     this.shared.log.clear(name)
     this.byName.delete(name)
   }
@@ -190,7 +247,7 @@ export class NamespaceRegistry {
   /** Set the clock's offset from the server's time. */
   setClockOffset(name: string, offsetMs: number): Namespace {
     const ns = this.mustGet(name)
-    this.stmts.clock.run(Math.round(offsetMs), name)
+    this.shared.store.setClockOffset(name, Math.round(offsetMs))
     ns.clockOffsetMs = Math.round(offsetMs)
     return ns
   }
@@ -199,13 +256,95 @@ export class NamespaceRegistry {
   setFaults(name: string, rules: FaultRule[], seed?: string): Namespace {
     const ns = this.mustGet(name)
     const effectiveSeed = seed ?? ns.seed
-    this.stmts.faults.run(JSON.stringify({ rules, seed: effectiveSeed }), name)
+    const json = JSON.stringify({ rules, seed: effectiveSeed })
+    this.shared.store.setFaults(name, json)
+    ns.noteFaults(json)
     ns.faults.set(rules, effectiveSeed)
     return ns
   }
 
-  /** Write every namespace's changed counters. */
-  flush(): void {
-    for (const ns of this.byName.values()) ns.counters.flush()
+  /**
+   * Write every namespace's changed counters (and, on a shared backend, rate windows) with the
+   * request log's pending entries, in one batch; on a shared backend, then read back the totals
+   * the other instances added. A failed write keeps everything for the next flush.
+   */
+  async flush(): Promise<void> {
+    const store = this.shared.store
+    const counters = new Map<string, CounterWrite[]>()
+    const rates = new Map<string, RateWrite[]>()
+    for (const ns of this.byName.values()) {
+      const c = ns.counters.takeWrites()
+      if (c.length > 0) counters.set(ns.name, c)
+      if (!store.shared) continue
+      const r = ns.rates.takeWrites()
+      if (r.length > 0) rates.set(ns.name, r)
+    }
+    const log = this.shared.log.takeBatch()
+    let totals: RateTotal[]
+    try {
+      totals = await store.flush({ counters, rates, log })
+    } catch (error) {
+      for (const [name, writes] of counters) this.byName.get(name)?.counters.restore(writes)
+      for (const [name, writes] of rates) this.byName.get(name)?.rates.restore(writes)
+      this.shared.log.restore(log)
+      throw error
+    }
+    if (!store.shared) return
+    for (const t of totals)
+      this.byName.get(t.namespace)?.rates.applyTotal(t.key, t.start, t.windowMs, t.count)
+    for (const { namespace, row } of await store.readCounterChanges())
+      this.byName.get(namespace)?.counters.applyShared(row.scope, row.name, Number(row.value))
   }
+
+  /** Apply what another instance changed (a shared backend's notification or re-check). */
+  async apply(change: StorageChange): Promise<void> {
+    const store = this.shared.store
+    const ns = this.byName.get(change.namespace)
+    // A namespace not loaded here is read in full on first use; nothing to update.
+    if (!ns) return
+    // Our own queued writes first, so a reload cannot miss what this instance just did.
+    await store.idle()
+    switch (change.kind) {
+      case 'key': {
+        const k = await store.findKey(ns.name, change.id)
+        if (k) ns.ctx.keys.adopt(k)
+        else ns.ctx.keys.forget(change.id)
+        return
+      }
+      case 'removed':
+        this.byName.delete(ns.name)
+        this.shared.log.clear(ns.name)
+        return
+      case 'namespace':
+      case 'reset': {
+        const row = await store.findNamespace(ns.name)
+        if (!row) {
+          this.byName.delete(ns.name)
+          return
+        }
+        const data = await store.loadNamespace(ns.name)
+        ns.applyRow(row)
+        ns.ctx.accounts.replaceAll(data)
+        ns.ctx.blazemeter.replaceAll(data.blazemeter)
+        ns.ctx.keys.replaceAll(data.keys)
+        if (change.kind === 'reset') {
+          ns.counters.replaceAll(data.counters)
+          ns.rates.clear()
+          ns.faults.restart()
+          this.shared.log.clear(ns.name)
+        }
+        return
+      }
+    }
+  }
+}
+
+const EMPTY: NamespaceData = {
+  keys: [],
+  users: [],
+  projects: [],
+  policies: [],
+  settings: [],
+  counters: [],
+  blazemeter: [],
 }

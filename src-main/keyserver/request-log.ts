@@ -1,11 +1,9 @@
 /**
  * The request log the UI shows: a ring of recent entries in memory, listeners notified as
- * requests complete, and new entries appended to SQLite in batches by the flusher.
+ * requests complete, and new entries handed to storage in batches by the flusher.
  * Entries carry the path without its query string (Similarweb keys ride in it) and the key's
  * record id, never a key or secret.
  */
-import type { Db, Statement } from '../db/sqlite'
-
 export interface RequestLogEntry {
   time: number
   method: string
@@ -24,9 +22,7 @@ export interface RequestLogEntry {
   fault?: string | null
 }
 
-const RING_SIZE = 1000
-/** Rows kept on disk; older ones are pruned at flush. */
-const KEEP_ON_DISK = 10_000
+export const RING_SIZE = 1000
 /**
  * Most entries written per flush (one a second). Under load (tens of thousands of requests a
  * second) writing every entry would stall the event loop each second only to prune them again
@@ -39,22 +35,10 @@ export class RequestLog {
   private ring: RequestLogEntry[] = []
   private pending: RequestLogEntry[] = []
   private readonly listeners = new Set<(entry: RequestLogEntry) => void>()
-  private readonly insert: Statement
-  private readonly prune: Statement
 
-  constructor(private readonly db: Db) {
-    this.insert = db.prepare(
-      'INSERT INTO request_log (time, method, path, style, key_id, status, outcome, namespace, fault) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    this.prune = db.prepare(
-      'DELETE FROM request_log WHERE seq <= (SELECT MAX(seq) FROM request_log) - ?',
-    )
-    const rows = db
-      .prepare(
-        'SELECT time, method, path, style, key_id AS keyId, status, outcome, namespace, fault FROM request_log ORDER BY seq DESC LIMIT ?',
-      )
-      .all(RING_SIZE) as RequestLogEntry[]
-    this.ring = rows.reverse()
+  /** `initial`: the newest stored entries, oldest first (what the UI shows after a restart). */
+  constructor(initial: RequestLogEntry[] = []) {
+    this.ring = initial.slice(-RING_SIZE)
   }
 
   /** Record one request (memory only; the flusher persists it). */
@@ -91,32 +75,17 @@ export class RequestLog {
     }
   }
 
-  /** Append pending entries to SQLite in one transaction. */
-  flush(): void {
-    if (this.pending.length === 0) return
+  /** The entries to write in one flush (restore them if it fails). */
+  takeBatch(): RequestLogEntry[] {
+    if (this.pending.length === 0) return []
     const batch = this.pending.slice(-MAX_PER_FLUSH)
     this.pending = []
-    try {
-      this.db.transaction(() => {
-        for (const e of batch)
-          this.insert.run(
-            e.time,
-            e.method,
-            e.path,
-            e.style,
-            e.keyId,
-            e.status,
-            e.outcome,
-            e.namespace ?? 'default',
-            e.fault ?? null,
-          )
-        this.prune.run(KEEP_ON_DISK)
-      })()
-    } catch (error) {
-      // Kept for the next flush rather than dropped.
-      this.pending = batch.concat(this.pending)
-      throw error
-    }
+    return batch
+  }
+
+  /** Keep a batch a failed flush did not store for the next one, rather than drop it. */
+  restore(batch: RequestLogEntry[]): void {
+    this.pending = batch.concat(this.pending)
   }
 
   /** Drop one namespace's entries from memory (its reset or removal); the caller clears the table. */

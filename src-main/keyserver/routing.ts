@@ -82,8 +82,51 @@ function mountProviders(scope: FastifyInstance): void {
   registerProviderDocs(scope)
 }
 
-/** Mount every provider for the default namespace and under /ns/:ns. */
-export function registerProviders(app: FastifyInstance, registry: NamespaceRegistry): void {
+/** Every place a provider client may carry its key (each style reads one or two of them). */
+export function presentedCredentials(req: FastifyRequest): string[] {
+  const out: string[] = []
+  const add = (v: unknown) => {
+    const s = Array.isArray(v) ? v[0] : v
+    if (typeof s === 'string' && s.trim() !== '' && s.length <= 512) out.push(s.trim())
+  }
+  for (const name of ['x-wpt-api-key', 'x-api-key', 'api-key']) add(req.headers[name])
+  add((req.query as Record<string, unknown> | undefined)?.api_key)
+  const auth = req.headers.authorization
+  if (typeof auth === 'string') {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(auth.trim())
+    if (bearer) add(bearer[1])
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth.trim())
+    if (basic) add(Buffer.from(basic[1]!, 'base64').toString('utf8'))
+  }
+  return out
+}
+
+/**
+ * On a shared backend the key index is a cache: a credential it does not know may have been
+ * issued by another instance a moment ago. Look such credentials up in storage (one query for
+ * all of a request's candidates) before the handler judges them; a known key costs nothing.
+ */
+async function lookUpMisses(req: FastifyRequest): Promise<void> {
+  const ctx = req.kwCtx
+  if (!ctx) return
+  const misses = presentedCredentials(req).filter((c) => !ctx.keys.findByCredential(c))
+  if (misses.length === 0) return
+  try {
+    for (const k of await ctx.keys.lookUp(misses)) ctx.keys.adopt(k)
+  } catch {
+    // Storage unreachable: the credential is judged on what this instance knows.
+  }
+}
+
+/**
+ * Mount every provider for the default namespace and under /ns/:ns. `shared`: storage is shared
+ * with other instances (namespaces and keys may exist there that this one has not seen yet).
+ */
+export function registerProviders(
+  app: FastifyInstance,
+  registry: NamespaceRegistry,
+  shared = false,
+): void {
   app.decorateRequest('kwCtx', null)
   app.decorateRequest('kwFault', null)
   void app.register(async (scope) => {
@@ -92,21 +135,29 @@ export function registerProviders(app: FastifyInstance, registry: NamespaceRegis
       req.kwCtx = ns.ctx
       applyFaults(ns, req, reply, done)
     })
+    if (shared) scope.addHook('preHandler', lookUpMisses)
     mountProviders(scope)
   })
   void app.register(
     async (scope) => {
       scope.addHook('onRequest', (req, reply, done) => {
-        const ns = registry.get((req.params as { ns: string }).ns)
-        if (!ns) {
-          void reply
-            .code(404)
-            .send({ error: 'namespace-not-found', message: 'No namespace of that name.' })
-          return
+        const name = (req.params as { ns: string }).ns
+        const enter = (ns: Namespace | undefined) => {
+          if (!ns) {
+            void reply
+              .code(404)
+              .send({ error: 'namespace-not-found', message: 'No namespace of that name.' })
+            return
+          }
+          req.kwCtx = ns.ctx
+          applyFaults(ns, req, reply, done)
         }
-        req.kwCtx = ns.ctx
-        applyFaults(ns, req, reply, done)
+        const known = registry.get(name)
+        // Only a namespace this instance has not seen waits for storage (made on another one).
+        if (known || !shared) return enter(known)
+        registry.find(name).then(enter, () => enter(undefined))
       })
+      if (shared) scope.addHook('preHandler', lookUpMisses)
       mountProviders(scope)
     },
     { prefix: '/ns/:ns' },

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { StartupError } from './errors'
 
 /** Create the data folder (0700) if needed. */
 export function ensureDataDir(dataDir: string): void {
@@ -43,6 +44,21 @@ export function resolveAdminToken(dataDir: string, explicit?: string): AdminToke
 export function loadHmacSecret(dataDir: string): Buffer {
   const hex = readOrCreate(join(dataDir, 'hmac-secret'), () => randomBytes(32).toString('hex'))
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error('The key server HMAC secret file is damaged.')
+  return Buffer.from(hex, 'hex')
+}
+
+/**
+ * The HMAC key from KEYWARDEN_HMAC_SECRET (64 hex characters), or undefined when unset. Every
+ * instance given the same value recognises every key, whatever its storage; the value is never
+ * quoted in the error.
+ */
+export function hmacSecretFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+  const hex = (env.KEYWARDEN_HMAC_SECRET ?? '').trim()
+  if (hex === '') return undefined
+  if (!/^[0-9a-fA-F]{64}$/.test(hex))
+    throw new StartupError(
+      'KEYWARDEN_HMAC_SECRET must be 64 hexadecimal characters (32 random bytes).',
+    )
   return Buffer.from(hex, 'hex')
 }
 

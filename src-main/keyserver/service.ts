@@ -5,7 +5,6 @@
  * never interleave between a limit check and the insert that follows it.
  */
 import { randomBytes } from 'node:crypto'
-import type { Db } from '../db/sqlite'
 import {
   BLAZEMETER_EXPIRY_CAPS,
   DAY_MS,
@@ -27,6 +26,7 @@ import { AdminError } from './errors'
 import type { KeyRecord, KeyRepository } from './keys'
 import type { RateLimiter } from './rate-limit'
 import type { RequestLog } from './request-log'
+import type { KeyServerStorage } from './storage/types'
 import type { z } from 'zod'
 import type {
   CreateKeyBody,
@@ -57,7 +57,7 @@ function violationError(v: RuleViolation): AdminError {
 export interface ServiceDeps {
   /** The namespace every operation of this service reads and writes. */
   namespace: string
-  db: Db
+  store: KeyServerStorage
   keys: KeyRepository
   accounts: AccountRepository
   counters: CounterStore
@@ -215,7 +215,7 @@ export class KeyService {
         `Project ${shape.projectId} belongs to another user.`,
       )
 
-    return this.d.db.transaction(() => {
+    return this.d.store.transaction(() => {
       this.d.accounts.ensureUser(owner, now)
       if (style === 'wellows' && shape.projectId !== null) {
         if (!project)
@@ -241,7 +241,7 @@ export class KeyService {
       }
       this.d.keys.insert(record)
       return { ...this.view(record), credential: m.credential }
-    })()
+    })
   }
 
   listKeys(filter: { style?: string; owner?: string }): KeyViewT[] {
@@ -276,7 +276,7 @@ export class KeyService {
     })
     if (expiryProblem) throw violationError(expiryProblem)
 
-    return this.d.db.transaction(() => {
+    return this.d.store.transaction(() => {
       if (rotation === 'replace-in-slot' || rotation === 'new-secret-same-id') {
         const m = this.material(old.style, rotation === 'new-secret-same-id' ? old.id : undefined)
         const previousHash = old.keyHash
@@ -309,7 +309,7 @@ export class KeyService {
           : { ...old, status: 'revoked', revokedAt: now, replacedBy: fresh.id }
       this.d.keys.update(retired)
       return { ...this.view(fresh), credential: m.credential }
-    })()
+    })
   }
 
   /** Revoke (idempotent). */
@@ -371,7 +371,7 @@ export class KeyService {
 
   /** Remove a user; every key they own is revoked (as Similarweb does). */
   deleteUser(name: string): { deleted: string; revokedKeys: number } {
-    return this.d.db.transaction(() => {
+    return this.d.store.transaction(() => {
       const owned = this.d.keys.list({ owner: name })
       const existed = this.d.accounts.deleteUser(name)
       if (!existed && owned.length === 0) throw new AdminError(404, 'not-found', 'No such user.')
@@ -382,17 +382,17 @@ export class KeyService {
           revoked++
         }
       return { deleted: name, revokedKeys: revoked }
-    })()
+    })
   }
 
   createProject(body: z.infer<typeof CreateProjectBody>): ProjectRecord {
     const now = this.d.now()
-    return this.d.db.transaction(() => {
+    return this.d.store.transaction(() => {
       const id = body.id ?? this.d.accounts.nextProjectId()
       if (this.d.accounts.project(id)) throw new AdminError(409, 'exists', `Project ${id} exists.`)
       this.d.accounts.ensureUser(body.owner, now)
       return this.d.accounts.addProject({ id, owner: body.owner, name: body.name, createdAt: now })
-    })()
+    })
   }
 
   listProjects(owner?: string): ProjectRecord[] {
@@ -430,33 +430,13 @@ export class KeyService {
    * entries. Other namespaces are untouched.
    */
   reset(): void {
-    deleteNamespaceRows(this.d.db, this.d.namespace)
+    this.d.store.clearNamespace(this.d.namespace)
     this.d.keys.clear()
     this.d.accounts.clear(this.d.initialSettings)
     this.d.counters.clear()
     this.d.log.clear(this.d.namespace)
     this.d.rates.clear()
   }
-}
-
-/** Every table that holds rows of a namespace (the namespaces table itself aside). */
-export const NAMESPACED_TABLES = [
-  'keys',
-  'users',
-  'projects',
-  'policies',
-  'settings',
-  'counters',
-  'request_log',
-  'blazemeter_items',
-] as const
-
-/** Delete a namespace's rows from every table, in one transaction. */
-export function deleteNamespaceRows(db: Db, namespace: string): void {
-  db.transaction(() => {
-    for (const table of NAMESPACED_TABLES)
-      db.prepare(`DELETE FROM ${table} WHERE namespace = ?`).run(namespace)
-  })()
 }
 
 type StoredMaterial = Pick<KeyRecord, 'keyHash' | 'displayPrefix' | 'last4'>

@@ -1,0 +1,701 @@
+/**
+ * The shared backend: several key server instances on one PostgreSQL database act as one
+ * server. Each instance still serves from memory; this module
+ * - queues admin writes and commits them in order, one transaction per admin operation, each
+ *   with a row in `changes` and a NOTIFY on CHANNEL (namespace, kind, record id: never key
+ *   material), which the admin answer waits for (`settle`);
+ * - LISTENs on a connection of its own and tells the registry what the others changed; a
+ *   periodic re-check of `changes` (every second while that connection is down) catches what a
+ *   dropped connection missed;
+ * - writes counters as deltas (`value = value + excluded.value`), rate windows and the request
+ *   log in one batch per flush, and reads back the shared totals.
+ * The driver (`pg`) is imported only when a database URL is given.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { Pool, PoolClient, Client } from 'pg'
+import type { ProjectRecord, UserRecord } from '../accounts'
+import type { KeyRecord } from '../keys'
+import type { RequestLogEntry } from '../request-log'
+import {
+  CHANNEL,
+  SCHEMA,
+  SCHEMA_SQL,
+  SCHEMA_VERSION,
+  checkDatabaseUrl,
+  describeConnectError,
+} from './postgres-schema'
+import { StartupError } from '../errors'
+import { KEY_COLUMNS, NAMESPACED_TABLES, keyFromRow, keyParams, type KeyRow } from './rows'
+import type {
+  BlazemeterRow,
+  CounterRow,
+  FlushBatch,
+  KeyServerStorage,
+  NamespaceData,
+  NamespaceRow,
+  RateTotal,
+  StorageChange,
+} from './types'
+
+type Param = string | number | null | boolean | string[] | number[]
+interface Op {
+  sql: string
+  params: Param[]
+  change?: StorageChange
+}
+
+export interface PostgresOptions {
+  /** The HMAC key (KEYWARDEN_HMAC_SECRET); else the one stored in the database. */
+  hmacSecret?: Buffer
+  /** How often to re-check `changes` while notifications arrive (default 5000 ms). */
+  recheckIntervalMs?: number
+}
+
+/** Request log rows kept; older ones are pruned every PRUNE_EVERY flushes. */
+const KEEP_LOG_ROWS = 10_000
+const PRUNE_EVERY = 40
+/** Counters are re-read in full every this many read-backs (see readCounterChanges). */
+const FULL_READ_EVERY = 20
+
+const S = SCHEMA
+const ph = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ')
+const INSERT_KEY = `INSERT INTO ${S}.keys (${KEY_COLUMNS.join(', ')}) VALUES (${ph(1, KEY_COLUMNS.length)})`
+const UPDATE_KEY = `UPDATE ${S}.keys SET ${KEY_COLUMNS.filter(
+  (c) => c !== 'id' && c !== 'namespace',
+)
+  .map((c, i) => `${c} = $${i + 1}`)
+  .join(', ')} WHERE id = $${KEY_COLUMNS.length - 1} AND namespace = $${KEY_COLUMNS.length}`
+
+interface StoredNamespace {
+  name: string
+  seed: string | null
+  clock_offset_ms: number
+  faults: string
+  created_at: number
+}
+
+const nsFromRow = (r: StoredNamespace): NamespaceRow => ({
+  name: r.name,
+  seed: r.seed,
+  clockOffsetMs: Number(r.clock_offset_ms),
+  faults: r.faults,
+  createdAt: Number(r.created_at),
+})
+
+/**
+ * A user's numeric id on a shared database: derived from the namespace and name, so two
+ * instances creating the same user at once agree, without a round trip on the admin path.
+ */
+export function sharedUserId(namespace: string, name: string): number {
+  const digest = createHash('sha256').update(`${namespace}\u0000${name}`).digest()
+  return digest.readUInt32BE(0) & 0x7fffffff || 1
+}
+
+export class PostgresStorage implements KeyServerStorage {
+  readonly kind = 'postgres' as const
+  readonly shared = true
+  /** This instance, so its own changes are not applied twice. */
+  private readonly origin = randomUUID()
+  private collecting: Op[] | null = null
+  private chain: Promise<void> = Promise.resolve()
+  private failure: unknown = null
+  private readonly listeners = new Set<(change: StorageChange) => void>()
+  private listener: Client | null = null
+  private listening = false
+  private lastChange = 0
+  private lastCounterVersion = 0
+  private reads = 0
+  private flushes = 0
+  private closed = false
+  private recheckTimer: NodeJS.Timeout | null = null
+  private reconnectTimer: NodeJS.Timeout | null = null
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly makeClient: () => Client,
+    readonly hmacSecret: Buffer,
+    private readonly recheckMs: number,
+  ) {}
+
+  /** Connect, create the schema if needed, and agree on the HMAC key with the other instances. */
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStorage> {
+    checkDatabaseUrl(url)
+    const pg = (await import('pg')).default
+    // BIGINT comes back as a string by default (it may exceed a double); ours are ms and counts.
+    const types = {
+      getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+    }
+    const config = { connectionString: url, connectionTimeoutMillis: 5000, types }
+    const pool = new pg.Pool({ ...config, max: 4 })
+    // An idle connection the server drops must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined)
+    let secret: Buffer
+    try {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        await client.query(SCHEMA_SQL)
+        await client.query(
+          `INSERT INTO ${S}.meta (name, value) VALUES ('schema_version', $1) ON CONFLICT DO NOTHING`,
+          [String(SCHEMA_VERSION)],
+        )
+        const version = await client.query<{ value: string }>(
+          `SELECT value FROM ${S}.meta WHERE name = 'schema_version'`,
+        )
+        if (Number(version.rows[0]!.value) > SCHEMA_VERSION)
+          throw new StartupError(
+            'The PostgreSQL database was written by a newer key server; update this one.',
+          )
+        // Created once by whichever instance is first; every other reads the same key back.
+        await client.query(
+          `INSERT INTO ${S}.meta (name, value) VALUES ('hmac_secret', $1) ON CONFLICT DO NOTHING`,
+          [randomBytes(32).toString('hex')],
+        )
+        const stored = await client.query<{ value: string }>(
+          `SELECT value FROM ${S}.meta WHERE name = 'hmac_secret'`,
+        )
+        await client.query('COMMIT')
+        secret = options.hmacSecret ?? Buffer.from(stored.rows[0]!.value, 'hex')
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw error
+      } finally {
+        client.release()
+      }
+    } catch (error) {
+      await pool.end().catch(() => undefined)
+      if (error instanceof StartupError) throw error
+      throw describeConnectError(url, error)
+    }
+    const store = new PostgresStorage(
+      pool,
+      () => new pg.Client(config),
+      secret,
+      options.recheckIntervalMs ?? 5000,
+    )
+    await store.startFollowing()
+    return store
+  }
+
+  private query<R extends object>(sql: string, params: Param[] = []): Promise<R[]> {
+    return this.pool.query(sql, params).then((r) => r.rows as R[])
+  }
+
+  // ---- reads ----
+
+  async listNamespaces(): Promise<NamespaceRow[]> {
+    return (await this.query<StoredNamespace>(`SELECT * FROM ${S}.namespaces`)).map(nsFromRow)
+  }
+
+  async findNamespace(name: string): Promise<NamespaceRow | undefined> {
+    const rows = await this.query<StoredNamespace>(
+      `SELECT * FROM ${S}.namespaces WHERE name = $1`,
+      [name],
+    )
+    return rows[0] && nsFromRow(rows[0])
+  }
+
+  async loadNamespace(ns: string): Promise<NamespaceData> {
+    const q = <R extends object>(sql: string) => this.query<R>(sql, [ns])
+    const [keys, users, projects, policies, settings, counters, blazemeter] = await Promise.all([
+      q<KeyRow>(`SELECT * FROM ${S}.keys WHERE namespace = $1`),
+      q<UserRecord>(
+        `SELECT id, name, display_name AS "displayName", email, created_at AS "createdAt" FROM ${S}.users WHERE namespace = $1`,
+      ),
+      q<ProjectRecord>(
+        `SELECT id, owner, name, created_at AS "createdAt" FROM ${S}.projects WHERE namespace = $1`,
+      ),
+      q<{ owner: string; json: string }>(
+        `SELECT owner, json FROM ${S}.policies WHERE namespace = $1`,
+      ),
+      q<{ name: string; json: string }>(
+        `SELECT name, json FROM ${S}.settings WHERE namespace = $1`,
+      ),
+      q<CounterRow>(`SELECT scope, name, value FROM ${S}.counters WHERE namespace = $1`),
+      q<BlazemeterRow>(
+        `SELECT kind, id, owner, parent_id AS "parentId", name, json, created_at AS "createdAt" FROM ${S}.blazemeter_items WHERE namespace = $1 ORDER BY id`,
+      ),
+    ])
+    return { keys: keys.map(keyFromRow), users, projects, policies, settings, counters, blazemeter }
+  }
+
+  async findKeysByHash(ns: string, hashes: string[]): Promise<KeyRecord[]> {
+    if (hashes.length === 0) return []
+    const rows = await this.query<KeyRow>(
+      `SELECT * FROM ${S}.keys WHERE namespace = $1 AND key_hash = ANY($2::text[])`,
+      [ns, hashes],
+    )
+    return rows.map(keyFromRow)
+  }
+
+  async findKey(ns: string, id: string): Promise<KeyRecord | undefined> {
+    const rows = await this.query<KeyRow>(
+      `SELECT * FROM ${S}.keys WHERE namespace = $1 AND id = $2`,
+      [ns, id],
+    )
+    return rows[0] && keyFromRow(rows[0])
+  }
+
+  async recentLog(limit: number): Promise<RequestLogEntry[]> {
+    const rows = await this.query<RequestLogEntry>(
+      `SELECT time, method, path, style, key_id AS "keyId", status, outcome, namespace, fault FROM ${S}.request_log ORDER BY seq DESC LIMIT $1`,
+      [limit],
+    )
+    return rows.reverse()
+  }
+
+  // ---- queued writes ----
+
+  private write(sql: string, params: Param[], change?: StorageChange): void {
+    const op = { sql, params, change }
+    if (this.collecting) this.collecting.push(op)
+    else this.commit([op])
+  }
+
+  transaction<T>(fn: () => T): T {
+    const outer = this.collecting === null
+    if (outer) this.collecting = []
+    const mark = this.collecting!.length
+    try {
+      return fn()
+    } catch (error) {
+      // What the failed step queued is dropped, as a rolled-back transaction would be.
+      this.collecting!.length = mark
+      throw error
+    } finally {
+      if (outer) {
+        const ops = this.collecting!
+        this.collecting = null
+        if (ops.length > 0) this.commit(ops)
+      }
+    }
+  }
+
+  /** Queue one transaction; transactions commit in the order they were made. */
+  private commit(ops: Op[]): void {
+    this.chain = this.chain.then(() =>
+      this.run(ops).catch((error: unknown) => {
+        this.failure = error
+        // Memory already holds the change the database refused: read the truth back.
+        for (const ns of new Set(ops.flatMap((o) => (o.change ? [o.change.namespace] : []))))
+          this.emit({ kind: 'namespace', namespace: ns })
+      }),
+    )
+  }
+
+  private async run(ops: Op[]): Promise<void> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const changes = new Map<string, StorageChange>()
+      for (const op of ops) {
+        await client.query(op.sql, op.params)
+        if (op.change) changes.set(JSON.stringify(op.change), op.change)
+      }
+      for (const change of changes.values()) await this.announce(client, change)
+      await client.query('COMMIT')
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  /** Record a change and notify (delivered on commit): namespace, kind and id only. */
+  private async announce(client: PoolClient, change: StorageChange): Promise<void> {
+    const item = change.kind === 'key' ? change.id : null
+    await client.query(
+      `INSERT INTO ${S}.changes (origin, namespace, kind, item) VALUES ($1, $2, $3, $4)`,
+      [this.origin, change.namespace, change.kind, item],
+    )
+    const payload = JSON.stringify({ o: this.origin, n: change.namespace, k: change.kind, i: item })
+    await client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload])
+  }
+
+  insertNamespace(r: NamespaceRow): void {
+    this.write(
+      `INSERT INTO ${S}.namespaces (name, seed, clock_offset_ms, faults, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      [r.name, r.seed, r.clockOffsetMs, r.faults, r.createdAt],
+    )
+  }
+
+  removeNamespace(name: string): void {
+    this.transaction(() => {
+      this.clearRows(name)
+      this.write(`DELETE FROM ${S}.namespaces WHERE name = $1`, [name], {
+        kind: 'removed',
+        namespace: name,
+      })
+    })
+  }
+
+  private clearRows(name: string): void {
+    for (const table of [...NAMESPACED_TABLES, 'rate_windows'])
+      this.write(`DELETE FROM ${S}.${table} WHERE namespace = $1`, [name])
+  }
+
+  clearNamespace(name: string): void {
+    this.transaction(() => {
+      this.clearRows(name)
+      this.write('SELECT 1', [], { kind: 'reset', namespace: name })
+    })
+  }
+
+  setClockOffset(name: string, offsetMs: number): void {
+    this.write(
+      `UPDATE ${S}.namespaces SET clock_offset_ms = $1 WHERE name = $2`,
+      [offsetMs, name],
+      { kind: 'namespace', namespace: name },
+    )
+  }
+
+  setFaults(name: string, json: string): void {
+    this.write(`UPDATE ${S}.namespaces SET faults = $1 WHERE name = $2`, [json, name], {
+      kind: 'namespace',
+      namespace: name,
+    })
+  }
+
+  insertKey(ns: string, k: KeyRecord): void {
+    this.write(INSERT_KEY, keyParams(k, ns), { kind: 'key', namespace: ns, id: k.id })
+  }
+
+  updateKey(ns: string, k: KeyRecord): void {
+    const [, ...rest] = keyParams(k, ns)
+    this.write(UPDATE_KEY, [...rest, ns], { kind: 'key', namespace: ns, id: k.id })
+  }
+
+  insertUser(ns: string, u: Omit<UserRecord, 'id'>): number {
+    const id = sharedUserId(ns, u.name)
+    // Another instance may have made the same user a moment ago: same name, same id.
+    this.write(
+      `INSERT INTO ${S}.users (namespace, id, name, display_name, email, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (namespace, name) DO NOTHING`,
+      [ns, id, u.name, u.displayName, u.email, u.createdAt],
+      { kind: 'namespace', namespace: ns },
+    )
+    return id
+  }
+
+  updateUser(ns: string, u: UserRecord): void {
+    this.write(
+      `UPDATE ${S}.users SET display_name = $1, email = $2 WHERE namespace = $3 AND name = $4`,
+      [u.displayName, u.email, ns, u.name],
+      { kind: 'namespace', namespace: ns },
+    )
+  }
+
+  deleteUser(ns: string, name: string): void {
+    this.transaction(() => {
+      this.write(`DELETE FROM ${S}.users WHERE namespace = $1 AND name = $2`, [ns, name])
+      this.write(`DELETE FROM ${S}.projects WHERE namespace = $1 AND owner = $2`, [ns, name], {
+        kind: 'namespace',
+        namespace: ns,
+      })
+    })
+  }
+
+  insertProject(ns: string, p: ProjectRecord): void {
+    this.write(
+      `INSERT INTO ${S}.projects (namespace, id, owner, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
+      [ns, p.id, p.owner, p.name, p.createdAt],
+      { kind: 'namespace', namespace: ns },
+    )
+  }
+
+  putPolicy(ns: string, owner: string, json: string): void {
+    this.write(
+      `INSERT INTO ${S}.policies (namespace, owner, json) VALUES ($1, $2, $3) ON CONFLICT (namespace, owner) DO UPDATE SET json = excluded.json`,
+      [ns, owner, json],
+      { kind: 'namespace', namespace: ns },
+    )
+  }
+
+  putSetting(ns: string, name: string, json: string): void {
+    this.write(
+      `INSERT INTO ${S}.settings (namespace, name, json) VALUES ($1, $2, $3) ON CONFLICT (namespace, name) DO UPDATE SET json = excluded.json`,
+      [ns, name, json],
+      { kind: 'namespace', namespace: ns },
+    )
+  }
+
+  insertBlazemeterItem(ns: string, r: BlazemeterRow): void {
+    this.write(
+      `INSERT INTO ${S}.blazemeter_items (namespace, kind, id, owner, parent_id, name, json, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [ns, r.kind, r.id, r.owner, r.parentId, r.name, r.json, r.createdAt],
+      { kind: 'namespace', namespace: ns },
+    )
+  }
+
+  async idle(): Promise<void> {
+    await this.chain
+  }
+
+  async settle(): Promise<void> {
+    await this.chain
+    if (this.failure !== null) {
+      const error = this.failure
+      this.failure = null
+      throw error
+    }
+  }
+
+  // ---- batches ----
+
+  async flush(batch: FlushBatch): Promise<RateTotal[]> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      await this.writeCounters(client, batch)
+      for (const [ns, writes] of batch.rates)
+        if (writes.length > 0)
+          await client.query(
+            `INSERT INTO ${S}.rate_windows (namespace, key, start, window_ms, n)
+             SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+             ON CONFLICT (namespace, key, start) DO UPDATE
+             SET n = rate_windows.n + excluded.n, updated_at = now()`,
+            [
+              ns,
+              writes.map((w) => w.key),
+              writes.map((w) => w.start),
+              writes.map((w) => w.windowMs),
+              writes.map((w) => w.delta),
+            ],
+          )
+      if (batch.log.length > 0) await this.writeLog(client, batch.log)
+      if (++this.flushes % PRUNE_EVERY === 0) {
+        await client.query(
+          `DELETE FROM ${S}.request_log WHERE seq <= (SELECT max(seq) FROM ${S}.request_log) - $1`,
+          [KEEP_LOG_ROWS],
+        )
+        await client.query(
+          `DELETE FROM ${S}.rate_windows WHERE updated_at < now() - interval '10 minutes'`,
+        )
+        await client.query(
+          `DELETE FROM ${S}.changes WHERE seq <= (SELECT max(seq) FROM ${S}.changes) - $1`,
+          [KEEP_LOG_ROWS],
+        )
+      }
+      // Windows anyone touched in the last two minutes (the longest window is one minute).
+      const totals = await client.query<{
+        namespace: string
+        key: string
+        start: number
+        window_ms: number
+        n: number
+      }>(
+        `SELECT namespace, key, start, window_ms, n FROM ${S}.rate_windows WHERE updated_at > now() - interval '2 minutes'`,
+      )
+      await client.query('COMMIT')
+      return totals.rows.map((r) => ({
+        namespace: r.namespace,
+        key: r.key,
+        start: Number(r.start),
+        windowMs: Number(r.window_ms),
+        count: Number(r.n),
+      }))
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  private async writeCounters(client: PoolClient, batch: FlushBatch): Promise<void> {
+    for (const [ns, writes] of batch.counters) {
+      const gone = writes.filter((w) => w.deleted)
+      const set = writes.filter((w) => !w.deleted && w.absolute)
+      const added = writes.filter((w) => !w.deleted && !w.absolute && w.delta !== 0)
+      if (gone.length > 0)
+        await client.query(
+          `DELETE FROM ${S}.counters c USING unnest($2::text[], $3::text[]) AS d(scope, name)
+           WHERE c.namespace = $1 AND c.scope = d.scope AND c.name = d.name`,
+          [ns, gone.map((w) => w.scope), gone.map((w) => w.name)],
+        )
+      // A `set` (a day started, a last-used time) replaces the value; an `add` adds its delta
+      // to whatever the other instances have added meanwhile.
+      for (const [rows, merge] of [
+        [set, 'excluded.value'],
+        [added, 'counters.value + excluded.value'],
+      ] as const)
+        if (rows.length > 0)
+          await client.query(
+            `INSERT INTO ${S}.counters (namespace, scope, name, value, version)
+             SELECT $1, d.scope, d.name, d.value, nextval('${S}.versions')
+             FROM unnest($2::text[], $3::text[], $4::bigint[]) AS d(scope, name, value)
+             ON CONFLICT (namespace, scope, name) DO UPDATE
+             SET value = ${merge}, version = excluded.version`,
+            [
+              ns,
+              rows.map((w) => w.scope),
+              rows.map((w) => w.name),
+              rows.map((w) => (merge === 'excluded.value' ? w.value : w.delta)),
+            ],
+          )
+    }
+  }
+
+  private async writeLog(client: PoolClient, log: RequestLogEntry[]): Promise<void> {
+    await client.query(
+      `INSERT INTO ${S}.request_log (time, method, path, style, key_id, status, outcome, namespace, fault)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])`,
+      [
+        log.map((e) => e.time),
+        log.map((e) => e.method),
+        log.map((e) => e.path),
+        log.map((e) => e.style),
+        log.map((e) => e.keyId),
+        log.map((e) => e.status),
+        log.map((e) => e.outcome),
+        log.map((e) => e.namespace ?? 'default'),
+        log.map((e) => e.fault ?? null),
+      ] as Param[],
+    )
+  }
+
+  /**
+   * Counters any instance changed since the last call. Versions come from a sequence, and a
+   * transaction holding a lower one can commit after a higher one was read; so every
+   * FULL_READ_EVERY calls all counters are read again, which bounds how long one can be missed.
+   */
+  async readCounterChanges(): Promise<{ namespace: string; row: CounterRow }[]> {
+    const full = ++this.reads % FULL_READ_EVERY === 0
+    const rows = await this.query<CounterRow & { namespace: string; version: number }>(
+      `SELECT namespace, scope, name, value, version FROM ${S}.counters WHERE version > $1`,
+      [full ? 0 : this.lastCounterVersion],
+    )
+    for (const r of rows) this.lastCounterVersion = Math.max(this.lastCounterVersion, r.version)
+    return rows.map((r) => ({
+      namespace: r.namespace,
+      row: { scope: r.scope, name: r.name, value: Number(r.value) },
+    }))
+  }
+
+  // ---- following the other instances ----
+
+  onChange(listener: (change: StorageChange) => void): void {
+    this.listeners.add(listener)
+  }
+
+  private emit(change: StorageChange): void {
+    for (const l of this.listeners) l(change)
+  }
+
+  private fromPayload(p: { o?: string; n?: string; k?: string; i?: string | null }): void {
+    if (p.o === this.origin || typeof p.n !== 'string') return
+    if (p.k === 'key' && typeof p.i === 'string')
+      this.emit({ kind: 'key', namespace: p.n, id: p.i })
+    else if (p.k === 'namespace' || p.k === 'reset' || p.k === 'removed')
+      this.emit({ kind: p.k, namespace: p.n })
+  }
+
+  private async startFollowing(): Promise<void> {
+    const [{ max }] = await this.query<{ max: number | null }>(
+      `SELECT max(seq)::bigint AS max FROM ${S}.changes`,
+    )
+    this.lastChange = Number(max ?? 0)
+    const [{ v }] = await this.query<{ v: number | null }>(
+      `SELECT max(version)::bigint AS v FROM ${S}.counters`,
+    )
+    this.lastCounterVersion = Number(v ?? 0)
+    await this.listen().catch(() => this.scheduleReconnect())
+    this.scheduleRecheck()
+  }
+
+  /** LISTEN on a connection of its own (a pooled one would be handed to other queries). */
+  private async listen(): Promise<void> {
+    const client = this.makeClient()
+    client.on('error', () => this.dropListener(client))
+    client.on('end', () => this.dropListener(client))
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return
+      try {
+        this.fromPayload(JSON.parse(msg.payload) as Record<string, string>)
+      } catch {
+        // Not ours (another program on the channel): ignored.
+      }
+    })
+    await client.connect()
+    await client.query(`LISTEN ${CHANNEL}`)
+    this.listener = client
+    this.listening = true
+    // Whatever changed while no connection listened is in `changes`.
+    void this.recheck().catch(() => undefined)
+  }
+
+  private dropListener(client: Client): void {
+    if (this.listener === client) {
+      this.listener = null
+      this.listening = false
+    }
+    client.end().catch(() => undefined)
+    this.scheduleReconnect()
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.reconnectTimer) return
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null
+      if (!this.closed && !this.listening) this.listen().catch(() => this.scheduleReconnect())
+    }, 1000)
+    this.reconnectTimer.unref()
+  }
+
+  /** Re-read `changes` now and then: every second while not listening, else every recheckMs. */
+  private scheduleRecheck(): void {
+    if (this.closed) return
+    this.recheckTimer = setTimeout(
+      () => {
+        this.recheck()
+          .catch(() => undefined)
+          .finally(() => this.scheduleRecheck())
+      },
+      this.listening ? this.recheckMs : Math.min(1000, this.recheckMs),
+    )
+    this.recheckTimer.unref()
+  }
+
+  /** Apply the changes recorded since the last re-check (a notification may have been missed). */
+  async recheck(): Promise<void> {
+    const rows = await this.query<{
+      seq: number
+      origin: string
+      namespace: string
+      kind: string
+      item: string | null
+    }>(
+      `SELECT seq, origin, namespace, kind, item FROM ${S}.changes WHERE seq > $1 ORDER BY seq LIMIT 5000`,
+      [this.lastChange],
+    )
+    for (const r of rows) {
+      this.lastChange = Math.max(this.lastChange, Number(r.seq))
+      this.fromPayload({ o: r.origin, n: r.namespace, k: r.kind, i: r.item })
+    }
+  }
+
+  /** Whether the notification connection is up (tests drop it to exercise the re-check). */
+  get isListening(): boolean {
+    return this.listening
+  }
+
+  /** End the notification connection (as a network fault would); the re-check takes over. */
+  dropNotifications(): void {
+    if (this.listener) this.dropListener(this.listener)
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    await this.chain
+    this.closed = true
+    if (this.recheckTimer) clearTimeout(this.recheckTimer)
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+    const listener = this.listener
+    this.listener = null
+    this.listening = false
+    if (listener) await listener.end().catch(() => undefined)
+    await this.pool.end()
+  }
+}
