@@ -19,6 +19,8 @@ export interface HeadlessOptions {
   adminTokenFile?: string
   /** Serve the CI job's own namespace (from CI_JOB_ID or GITHUB_RUN_ID) and print its URLs. */
   namespaceFromEnv?: boolean
+  /** A postgres:// URL shared by several instances (else KEYWARDEN_DATABASE_URL, else SQLite). */
+  database?: string
 }
 
 /** The namespace of this CI job: `job-<CI_JOB_ID>` (GitLab) or `run-<GITHUB_RUN_ID>` (GitHub). */
@@ -73,19 +75,20 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
   }
   // Loaded here, not at the top: `keywarden` registers this command on every run, and fastify
   // and SQLite are only needed once the server starts.
-  const [{ startKeyServer }, { DatabaseFromNewerVersionError }] = await Promise.all([
-    import('./index'),
-    import('../db/sqlite'),
-  ])
+  const database = options.database || process.env.KEYWARDEN_DATABASE_URL || undefined
+  const [{ startKeyServer }, { DatabaseFromNewerVersionError }, { StartupError }] =
+    await Promise.all([import('./index'), import('../db/sqlite'), import('./errors')])
   const handle = await startKeyServer({
     dataDir: resolve(options.data),
     port,
     host,
     adminToken,
+    database,
   }).catch((error: unknown) => {
     // Known failures get a sentence a user can act on; anything else stays generic (no detail
-    // that could carry data from the folder).
-    if (error instanceof DatabaseFromNewerVersionError) throw new CliError(error.message)
+    // that could carry data from the folder). A StartupError never carries the password.
+    if (error instanceof DatabaseFromNewerVersionError || error instanceof StartupError)
+      throw new CliError(error.message)
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
       throw new CliError(`Port ${port} is already in use; choose another one or 0 for a free one.`)
     throw error
@@ -94,6 +97,11 @@ export async function serveHeadless(options: HeadlessOptions): Promise<void> {
     event: 'listening',
     url: handle.url,
     adminTokenFile: handle.adminTokenFile,
+  }
+  if (database) {
+    const { redactUrl } = await import('./storage/postgres-schema')
+    line.storage = 'postgres'
+    line.database = redactUrl(database)
   }
   if (namespace) {
     line.namespace = namespace
@@ -129,6 +137,10 @@ export function addHeadlessOptions(command: Command): Command {
     .option(
       '--admin-token-file <path>',
       'file holding the admin token (else KEYWARDEN_ADMIN_TOKEN)',
+    )
+    .option(
+      '--database <url>',
+      'keep all state in this PostgreSQL database (postgres://…), shared by several instances (else KEYWARDEN_DATABASE_URL; default: SQLite in the data folder)',
     )
     .option(
       '--namespace-from-env',
