@@ -7,6 +7,8 @@
 import { STYLE_RULES, type KeyFacts } from '../providers'
 import { decodeMetaText, type EntryMeta } from './codec'
 import { BulkOpener, associatedText, open } from './crypto'
+import { EntryNotFoundError, EntryTamperedError } from './errors'
+import { INTEGRITY_RECORD_ID } from './integrity'
 import { nextTurn } from './next-turn'
 import type { RecordChunk } from './read-ahead'
 import { boundOfRow, metaAssociatedData } from './sealing'
@@ -118,6 +120,8 @@ export class EntryCache {
   private readonly superseded = new Map<string, EntrySummary>()
   /** The store stamp this cache matches (null: never synced since unlock). */
   syncedStamp: string | null = null
+  /** Decrypting state while records are being loaded (see loadChunk). */
+  private opener: BulkOpener | null = null
 
   constructor(
     private readonly store: VaultStore,
@@ -127,6 +131,19 @@ export class EntryCache {
 
   get(id: string): CachedEntry | undefined {
     return this.entries.get(id)
+  }
+
+  /** The open entry `id`, or the error saying why there is none (damaged, or no such entry). */
+  require(id: string): CachedEntry {
+    const c = this.entries.get(id)
+    if (c) return c
+    if (this.broken.has(id)) throw new EntryTamperedError(id)
+    throw new EntryNotFoundError(id)
+  }
+
+  /** Whether `id` is an entry, open or damaged (the integrity record's placeholder is not one). */
+  exists(id: string): boolean {
+    return this.entries.has(id) || (this.broken.has(id) && id !== INTEGRITY_RECORD_ID)
   }
 
   /** A summary this entry had at `version`, if this cache saw it. */
@@ -184,42 +201,59 @@ export class EntryCache {
 
   /** Fill from the records read at unlock (one bulk decrypt; see store.ts unlockChunk). */
   load(chunks: Iterable<RecordChunk>, historyCounts: Map<string, number>): void {
-    const opener = new BulkOpener(this.key)
+    const stamp = this.store.entriesStamp()
     try {
-      // The entry id follows "keywarden/v1\0<vault id>\0" in the associated data (ASCII).
-      const idOffset = associatedText(this.vaultId, '', '').length - 1
-      for (const chunk of chunks) {
-        opener.openRecords(chunk.blob, idOffset, (id, text, extra) => {
-          // The associated data holds the clear columns and version: an edit of them fails here.
-          const meta = text === null ? null : decodeMetaText(text)
-          if (!meta) {
-            this.broken.set(id, DAMAGED_REASON)
-            return
-          }
-          // "updated_at|version", then "|status|time" when the key was validated.
-          const parts = extra.split('|')
-          const b = meta.bound
-          const row: EntryRow = {
-            id,
-            style: b.style,
-            status: b.status,
-            created_at: b.createdAt,
-            updated_at: Number(parts[0]),
-            expires_at: b.expiresAt,
-            last_rotated_at: b.lastRotatedAt,
-            rotation_policy_days: b.rotationPolicyDays,
-            version: Number(parts[1]),
-            last_check_status: parts.length > 2 ? (parts[2] as ValidationStatus) : null,
-            last_check_at: parts.length > 2 ? Number(parts[3]) : null,
-          }
-          this.put(row, meta, meta.history?.length ?? historyCounts.get(id) ?? 0)
-        })
-      }
+      for (const chunk of chunks) this.loadChunk(chunk, historyCounts)
     } finally {
-      opener.dispose()
+      this.endLoad(stamp)
     }
+  }
+
+  /**
+   * Open one chunk of records into the cache (unlock-load.ts calls this chunk by chunk). The
+   * decrypting state (a copy of the key in libsodium's heap) lives until `endLoad`.
+   */
+  loadChunk(chunk: RecordChunk, historyCounts: Map<string, number>): void {
+    const opener = (this.opener ??= new BulkOpener(this.key))
+    // The entry id follows "keywarden/v1\0<vault id>\0" in the associated data (ASCII).
+    const idOffset = associatedText(this.vaultId, '', '').length - 1
+    opener.openRecords(chunk.blob, idOffset, (id, text, extra) => {
+      // The associated data holds the clear columns and version: an edit of them fails here.
+      const meta = text === null ? null : decodeMetaText(text)
+      if (!meta) {
+        this.broken.set(id, DAMAGED_REASON)
+        return
+      }
+      // "updated_at|version", then "|status|time" when the key was validated.
+      const parts = extra.split('|')
+      const b = meta.bound
+      const row: EntryRow = {
+        id,
+        style: b.style,
+        status: b.status,
+        created_at: b.createdAt,
+        updated_at: Number(parts[0]),
+        expires_at: b.expiresAt,
+        last_rotated_at: b.lastRotatedAt,
+        rotation_policy_days: b.rotationPolicyDays,
+        version: Number(parts[1]),
+        last_check_status: parts.length > 2 ? (parts[2] as ValidationStatus) : null,
+        last_check_at: parts.length > 2 ? Number(parts[3]) : null,
+      }
+      this.put(row, meta, meta.history?.length ?? historyCounts.get(id) ?? 0)
+    })
+  }
+
+  /**
+   * The load is over: zero and free the decrypting state. `stamp` is the store's stamp when the
+   * records began to be read; if another process committed since, the next `sync` compares
+   * every row's version (the chunks may mix rows from before and after that commit).
+   */
+  endLoad(stamp: string): void {
+    this.opener?.dispose()
+    this.opener = null
     this.superseded.clear()
-    this.syncedStamp = this.store.entriesStamp()
+    this.syncedStamp = stamp
   }
 
   /**

@@ -43,6 +43,21 @@ export class IntegritySession {
   ) {}
 
   /**
+   * At a progressive unlock, before the entries are open: refuse a file older than this machine
+   * last saw (unless `acceptOlder`), as `check` would. Needs no rows; `check` follows once they
+   * are all open (it repeats this, in case the file changed in between).
+   */
+  precheck(acceptOlder: boolean): void {
+    if (acceptOlder) return
+    const seen = this.lastSeen.get(this.vaultId)
+    if (!seen || seen.counter === 0) return
+    const read = readIntegrity(this.store.header() as HeaderRow, this.macKey)
+    if (read.state === 'absent') throw new VaultOlderError(seen.at, null)
+    if (read.state === 'ok' && read.counter < seen.counter)
+      throw new VaultOlderError(seen.at, read.at)
+  }
+
+  /**
    * At unlock: check the record's MAC, refuse a file older than this machine last saw (unless
    * `acceptOlder`), and mark in `cache` every entry that is not as the last commit left it.
    */

@@ -140,6 +140,7 @@ export class VaultStore {
       deleteEntry: p('DELETE FROM entries WHERE id = ?'),
       check: p('UPDATE entries SET last_check_status = ?, last_check_at = ? WHERE id = ?'),
       historyCounts: p('SELECT entry_id, count(*) AS n FROM entry_history GROUP BY entry_id'),
+      entryCount: p('SELECT count(*) FROM entries').pluck(),
       history: p(
         'SELECT seq, rotated_at, key_ct, secret_ct FROM entry_history WHERE entry_id = ? ORDER BY seq DESC',
       ),
@@ -271,6 +272,11 @@ export class VaultStore {
   recordCheck(id: string, status: ValidationStatus, at: number): boolean {
     this.entryWrites++
     return this.s.check.run(status, at, id).changes > 0
+  }
+
+  /** How many entry rows the file holds (damaged ones included). */
+  entryCount(): number {
+    return this.s.entryCount.get() as number
   }
 
   historyCounts(): Map<string, number> {

@@ -6,35 +6,31 @@
  *
  * Where things happen:
  * - unlock, lock, back-off: session.ts; the integrity check at unlock: integrity.ts + last-seen.ts
+ * - a progressive unlock (the app's) opens the entries in the background: unlock-load.ts; its end,
+ *   and what an unlocked session holds: unlocked-session.ts
  * - every write: `write()` below opens the write transaction, brings the cache up to the file,
  *   runs the entry write (entries.ts, compare-and-set on the version) and commits the integrity
  *   record with it.
  * - the audit log: audit.ts; each write records itself in its transaction, a reveal as it opens.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { looksLikeSqlite } from './file-check'
-import { DatabaseFromNewerVersionError, ForeignDatabaseError, openDatabase } from '../db/sqlite'
+import { createVaultDatabase, openVaultDatabase } from './file-check'
 import { AuditTrail, auditWho, type AuditActor, type AuditEvent, type RevealUse } from './audit'
 import { ClearIndex } from './clear-index'
-import { cryptoReady, deriveSubkey, kdfParamsProblem, newVaultKey, wipe } from './crypto'
-import { EntryCache, fillSearchTextSoon, haystackOf } from './entry-cache'
-import { EntryWriter, sealedField, type WriteOptions, type WriteResult } from './entries'
-import { EntryHistory } from './history'
+import { cryptoReady, kdfParamsProblem, newVaultKey, wipe } from './crypto'
+import { EntryCache, haystackOf } from './entry-cache'
+import { sealedField, type EntryWriter, type WriteOptions, type WriteResult } from './entries'
+import { EntryLoad, openedSlice, type LoadProgress } from './unlock-load'
+import { newSession, settle, type SessionParts, type Unlocked } from './unlocked-session'
 import {
   EntryNotFoundError,
-  EntryTamperedError,
   InvalidInputError,
   LockedError,
-  NewerVersionError,
   NotAVaultError,
   VaultError,
 } from './errors'
-import { INTEGRITY_RECORD_ID } from './integrity'
-import { IntegritySession } from './integrity-session'
 import { prewarmKdf } from './kdf'
 import { LastSeenRecord, defaultLastSeenFile } from './last-seen'
-import { VAULT_MIGRATIONS, VAULT_SCHEMA_VERSION } from './migrations'
 import { RecordReadAhead } from './read-ahead'
 import { PasswordGate, checkPassword, wrapVaultKey } from './session'
 import { VaultStore, type HeaderRow } from './store'
@@ -68,23 +64,14 @@ export interface VaultOpenOptions {
   actor?: AuditActor
 }
 
-/** What exists only while unlocked; dropped (and the keys zeroed) at lock. */
-interface Unlocked {
-  key: Uint8Array
-  macKey: Uint8Array
-  cache: EntryCache
-  writer: EntryWriter
-  history: EntryHistory
-  integrity: IntegritySession
-}
-
 export class Vault {
   private session: Unlocked | null = null
   private readonly listeners = new Set<VaultChangeListener>()
   private closed = false
   private readonly gate: PasswordGate
   private readonly clear: ClearIndex
-  private readonly lastSeen: LastSeenRecord
+  /** What each unlock's session is made from (unlocked-session.ts). */
+  private readonly parts: SessionParts
   /** The sealed records, read while the vault waits locked for its password. */
   private readonly readAhead: RecordReadAhead
   private readonly trail: AuditTrail
@@ -101,7 +88,15 @@ export class Vault {
     this.readAhead = new RecordReadAhead(store, header0.vault_id, UNLOCK_CHUNK)
     this.gate = new PasswordGate(store, now, () => this.closed)
     this.clear = new ClearIndex(store)
-    this.lastSeen = new LastSeenRecord(lastSeenFile)
+    const lastSeen = new LastSeenRecord(lastSeenFile)
+    this.parts = {
+      vaultId: header0.vault_id,
+      store,
+      trail: this.trail,
+      clear: this.clear,
+      lastSeen,
+      now,
+    }
   }
 
   /** Create a new vault file at `path`, protected by `password`; returns it unlocked. */
@@ -115,10 +110,8 @@ export class Vault {
     const kdf = options.kdf ?? DEFAULT_KDF
     const problem = kdfParamsProblem(kdf)
     if (problem) throw new InvalidInputError(problem)
-    if (existsSync(path))
-      throw new InvalidInputError(`A file already exists at ${path}; choose another path.`)
     const now = options.now ?? Date.now
-    const db = openDatabase(path, { migrations: VAULT_MIGRATIONS })
+    const db = createVaultDatabase(path)
     try {
       const store = new VaultStore(db)
       const vaultId = randomUUID()
@@ -133,7 +126,8 @@ export class Vault {
         options.lastSeenFile ?? defaultLastSeenFile(),
         options.actor,
       )
-      const session = vault.startSession(vaultKey, new EntryCache(store, vaultId, vaultKey))
+      const cache = new EntryCache(store, vaultId, vaultKey)
+      const session = (vault.session = newSession(vault.parts, vaultKey, cache, false, null))
       vault.trail.created()
       session.integrity.check(session.cache, false)
       session.integrity.committed()
@@ -146,21 +140,7 @@ export class Vault {
 
   /** Open an existing vault file, locked. Throws NotAVaultError or NewerVersionError. */
   static open(path: string, options: VaultOpenOptions = {}): Vault {
-    if (!existsSync(path)) throw new NotAVaultError(path, 'no such file')
-    if (!looksLikeSqlite(path)) throw new NotAVaultError(path)
-    let db
-    try {
-      db = openDatabase(path, { migrations: VAULT_MIGRATIONS, create: false })
-    } catch (error) {
-      if (error instanceof DatabaseFromNewerVersionError)
-        throw new NewerVersionError(error.found, VAULT_SCHEMA_VERSION)
-      if (error instanceof ForeignDatabaseError)
-        throw new NotAVaultError(
-          path,
-          'it is not a Keywarden vault file but a database of another program (left untouched)',
-        )
-      throw new NotAVaultError(path)
-    }
+    const db = openVaultDatabase(path)
     try {
       const store = new VaultStore(db)
       const header = store.header()
@@ -202,26 +182,56 @@ export class Vault {
   /**
    * Check the password, open every entry's descriptive fields into memory and check the vault's
    * integrity record. A file older than the newest this machine saw is refused with
-   * VaultOlderError unless `acceptOlder` (the user restored a backup).
+   * VaultOlderError unless `acceptOlder` (the user restored a backup). `progressive` returns once
+   * the first entries are open and opens the rest in the background (unlock-load.ts).
    */
-  async unlock(password: string, options: { acceptOlder?: boolean } = {}): Promise<void> {
+  async unlock(
+    password: string,
+    options: { acceptOlder?: boolean; progressive?: boolean } = {},
+  ): Promise<void> {
     this.assertOpen()
     await cryptoReady()
     const vaultKey = await this.trail.countFailure(this.gate.unwrap(password))
     const cache = new EntryCache(this.store, this.vaultId, vaultKey)
+    const load = new EntryLoad(cache, this.readAhead.drain(), this.store)
     try {
-      cache.load(this.readAhead.drain(), this.store.historyCounts())
+      if (options.progressive) load.step()
+      else load.finish()
       this.lockQuietly()
-      this.startSession(vaultKey, cache).integrity.check(cache, options.acceptOlder === true)
+      const s = newSession(this.parts, vaultKey, cache, options.acceptOlder === true, load)
+      this.session = s
+      // The refusal of an older file needs no rows: it never waits for the load.
+      if (options.progressive) s.integrity.precheck(s.acceptOlder)
+      else this.settle(s, true)
       this.trail.unlocked()
     } catch (error) {
+      load.dispose()
       if (this.session?.key === vaultKey) this.lockQuietly()
       else wipe(vaultKey)
       if (!this.closed) this.readAhead.start()
       throw error
     }
-    fillSearchTextSoon(this.session?.cache, () => this.session?.cache)
+    const s = this.session as Unlocked
+    s.loading?.inBackground(
+      () => this.session === s,
+      () => this.settle(s),
+    )
     this.emit('unlocked')
+  }
+
+  /** While a progressive unlock is still opening entries: how far it got; else null. */
+  loadProgress(): LoadProgress | null {
+    const load = this.session?.loading
+    return load && load.failure === null ? load.progress() : null
+  }
+
+  /**
+   * While a progressive unlock is still opening entries, the list's summaries at [offset, offset
+   * + limit) (oldest first) once they are open, else null (then `list` finishes the load).
+   */
+  openedSlice(offset: number, limit: number): EntrySummary[] | null {
+    const s = this.session
+    return s?.loading ? openedSlice(s.cache, s.loading, offset, limit) : null
   }
 
   /** Zero the vault key and drop every decrypted cache. */
@@ -323,7 +333,7 @@ export class Vault {
 
   /** Delete an entry with its history and reminder bookkeeping (a damaged one too). */
   remove(id: string): void {
-    this.write((w, s) => w.remove(id, this.removable(s, id)), 'remove')
+    this.write((w, s) => w.remove(id, s.cache.exists(id)), 'remove')
   }
 
   /** One entry with a masked view of its key. */
@@ -407,7 +417,8 @@ export class Vault {
    */
   refresh(): boolean {
     this.assertOpen()
-    if (!this.session) return false
+    // While a progressive unlock loads, its end brings the cache up to the file.
+    if (!this.session || this.session.loading) return false
     const changed = this.session.cache.sync()
     if (changed) this.emit('entries')
     return changed
@@ -422,6 +433,7 @@ export class Vault {
   /** Store the last validation result of an entry (clear; works while locked). */
   recordValidation(id: string, status: ValidationStatus, at: number): void {
     this.assertOpen()
+    if (this.session) this.settle(this.session)
     this.clear.recordValidation(id, status, at)
     if (this.session) {
       this.session.cache.patchSummary(id, { lastCheck: { status, at } })
@@ -499,53 +511,37 @@ export class Vault {
   private fresh(): Unlocked {
     this.assertOpen()
     if (!this.session) throw new LockedError()
+    this.settle(this.session)
     if (this.session.cache.sync()) this.emit('entries')
     return this.session
+  }
+
+  /**
+   * Finish a progressive unlock's load now (unlocked-session.ts); throws if it failed. Listeners
+   * hear once that the entry set is whole (or failed), unless `quiet` (a plain unlock).
+   */
+  private settle(s: Unlocked, quiet = false): void {
+    settle(
+      s,
+      this.store,
+      () => this.session?.cache,
+      () => {
+        if (!quiet && this.session === s) this.emit('entries')
+      },
+    )
   }
 
   /** An unlocked entry as the file has it now (the session is synced on the way). */
   private cached(id: string) {
     if (typeof id !== 'string') throw new InvalidInputError('The entry id must be text.')
-    const { cache } = this.fresh()
-    const c = cache.get(id)
-    if (c) return c
-    if (cache.broken.has(id)) throw new EntryTamperedError(id)
-    throw new EntryNotFoundError(id)
-  }
-
-  /** An entry that exists, open or damaged (the integrity record's placeholder is not one). */
-  private removable(s: Unlocked, id: string): boolean {
-    if (s.cache.get(id) !== undefined) return true
-    return s.cache.broken.has(id) && id !== INTEGRITY_RECORD_ID
-  }
-
-  private startSession(key: Uint8Array, cache: EntryCache): Unlocked {
-    const macKey = deriveSubkey(key, 'integrity/v1')
-    this.trail.start(key)
-    const session: Unlocked = {
-      key,
-      macKey,
-      cache,
-      integrity: new IntegritySession(this.store, this.vaultId, macKey, this.lastSeen, this.now),
-      history: new EntryHistory(this.vaultId, this.store, key),
-      writer: new EntryWriter({
-        vaultId: this.vaultId,
-        store: this.store,
-        key,
-        cache,
-        now: this.now,
-        policy: () => this.clear.accountPolicy(),
-        historyLimit: () => this.clear.historyLimit(),
-      }),
-    }
-    this.session = session
-    return session
+    return this.fresh().cache.require(id)
   }
 
   /** Zero the keys and drop the caches; returns whether the vault was unlocked. */
   private lockQuietly(): boolean {
     const s = this.session
     if (!s) return false
+    s.loading?.dispose()
     wipe(s.key)
     wipe(s.macKey)
     this.trail.stop()
@@ -564,6 +560,7 @@ export class Vault {
     this.assertOpen()
     const s = this.session
     if (!s) throw new LockedError()
+    this.settle(s)
     let result: WriteResult = { put: [], removed: [] }
     let otherCommitted = false
     try {
