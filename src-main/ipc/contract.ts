@@ -55,8 +55,19 @@ export interface VaultStatus {
   path: string
   /** Milliseconds until another password attempt is allowed (wrong-password back-off), else 0. */
   retryAfterMs: number
-  /** Entries that failed to open at unlock (tampered or truncated), named by id. */
+  /**
+   * Entries that failed to open at unlock (tampered or truncated), named by id. Known only once
+   * every entry is open: empty while `loading`.
+   */
   damaged: { id: string; reason: string }[]
+  /** While the unlock is still opening entries in the background: how far it got. */
+  loading?: EntryLoading
+}
+
+/** An unlock still opening entries: `loaded` of the `total` in the file so far. */
+export interface EntryLoading {
+  loaded: number
+  total: number
 }
 
 export interface CopyResult {
@@ -241,6 +252,12 @@ export interface EntryPage {
   items: EntrySummary[]
   /** Changes whenever the entry set changes: pages of another revision are stale. */
   revision: number
+  /**
+   * Present while the unlock is still opening entries: this page is the first rows of the
+   * unfiltered list and `total` counts the rows in the file, not yet the entries that open. A
+   * page without it (a newer revision) replaces it when the load ends.
+   */
+  loading?: EntryLoading
 }
 
 /** A file to import, as the UI read it (no path: a page names no file on disk). */

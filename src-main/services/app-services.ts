@@ -39,7 +39,7 @@ import type {
 import { STYLE_RULES, isServerStyle } from '../providers'
 import { Vault } from '../vault'
 import type { Credential, KdfParams } from '../vault/types'
-import { EntryPager } from './entry-pages'
+import { EntryPager, pageWhileLoading } from './entry-pages'
 import { AppError } from './errors'
 import { EventBus } from './events'
 import { KeyServerControl } from './keyserver'
@@ -198,12 +198,15 @@ export class AppServices {
     }
     // The wrong-password wait lives in the vault file, so it survives a restart of the app.
     const retryAfterMs = vault?.retryAfterMs() ?? 0
+    // While the unlock opens entries in the background, the damaged ones are not known yet.
+    const loading = vault?.loadProgress() ?? null
     return {
       exists: existsSync(this.vaultPath),
       unlocked: vault?.isUnlocked ?? false,
       path: this.vaultPath,
       retryAfterMs,
-      damaged: vault?.isUnlocked ? vault.damaged() : [],
+      damaged: vault?.isUnlocked && !loading ? vault.damaged() : [],
+      ...(loading ? { loading } : {}),
     }
   }
 
@@ -226,7 +229,8 @@ export class AppServices {
   async unlock(password: string, options: { acceptOlder?: boolean } = {}): Promise<VaultStatus> {
     const vault = this.existing()
     if (vault.isUnlocked) return this.vaultStatus()
-    await vault.unlock(password, options)
+    // Progressive: the first rows show while the rest open (entry-pages.ts pageWhileLoading).
+    await vault.unlock(password, { ...options, progressive: true })
     this.watchOtherProcesses()
     this.entriesChanged()
     this.events.emit('vault-unlocked', {})
@@ -268,6 +272,8 @@ export class AppServices {
   /** One page of the filtered, sorted list, with the entry-set revision it was cut from. */
   page(input: EntryPageInput): EntryPage {
     const vault = this.unlocked()
+    const early = pageWhileLoading(vault, input, this.entriesRevision)
+    if (early) return early
     return this.pager.page(vault, input, this.entriesRevision, this.now())
   }
 

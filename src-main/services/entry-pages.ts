@@ -9,6 +9,7 @@
  */
 import type {
   EntryCondition,
+  EntryLoading,
   EntryPage,
   EntryPageInput,
   EntrySort,
@@ -28,6 +29,32 @@ const TIME_BUCKET_MS = 60_000
 export interface EntrySource {
   list(): EntrySummary[]
   search(query: string): EntrySummary[]
+}
+
+/** What a page needs from a vault whose unlock may still be opening entries (vault.ts). */
+export interface LoadingSource {
+  loadProgress(): EntryLoading | null
+  openedSlice(offset: number, limit: number): EntrySummary[] | null
+}
+
+/**
+ * A page of the unfiltered list in the order entries were added, served while the unlock is
+ * still opening entries, when its rows are open already; null otherwise (then the page is built
+ * from the whole list, which waits for the load). Not kept among the views: the load's end
+ * changes the revision.
+ */
+export function pageWhileLoading(
+  source: LoadingSource,
+  input: EntryPageInput,
+  revision: number,
+): EntryPage | null {
+  const { offset, limit, query, style, status, condition, sort } = input
+  if (query?.trim() || style || status || condition || sort) return null
+  const loading = source.loadProgress()
+  if (!loading) return null
+  const items = source.openedSlice(offset, limit)
+  if (!items) return null
+  return { total: loading.total, offset, items, revision, loading }
 }
 
 /** Whether an entry passes the condition filter at time `now`. */

@@ -51,7 +51,11 @@ export class IntegritySession {
     if (acceptOlder) return
     const seen = this.lastSeen.get(this.vaultId)
     if (!seen || seen.counter === 0) return
-    const read = readIntegrity(this.store.header() as HeaderRow, this.macKey)
+    const header = this.store.header() as HeaderRow
+    // A counter at or past the one seen cannot be a rollback, whatever the MAC says; a forged
+    // one fails the MAC in `check`, which marks the record damaged (as an unlock always did).
+    if (header.commit_counter >= seen.counter) return
+    const read = readIntegrity(header, this.macKey)
     if (read.state === 'absent') throw new VaultOlderError(seen.at, null)
     if (read.state === 'ok' && read.counter < seen.counter)
       throw new VaultOlderError(seen.at, read.at)

@@ -54,7 +54,11 @@ export { backoffDelayMs } from './session'
 export type VaultChangeKind = 'locked' | 'unlocked' | 'entries' | 'reminder-state'
 export type VaultChangeListener = (event: { kind: VaultChangeKind }) => void
 
-const UNLOCK_CHUNK = 4096
+/**
+ * Records per chunk read ahead and opened at unlock: a progressive unlock blocks the event loop
+ * for one chunk at a time (1024 opened in ~5-10 ms), so requests are answered in between.
+ */
+const UNLOCK_CHUNK = 1024
 
 export interface VaultOpenOptions {
   now?: () => number

@@ -18,7 +18,7 @@ import { matchContext, splitMatch } from '../lib/highlight'
 import { useNow } from '../lib/hooks'
 import { ENTRY_STYLE_IDS, styleLabel } from '../lib/styles'
 import { rowAt } from '../lib/page-cache'
-import { selectedRowIndex, selectTotal, useEntries } from '../stores/entries'
+import { selectedRowIndex, selectLoading, selectTotal, useEntries } from '../stores/entries'
 import { EmptyVault } from './EmptyVault'
 import { ErrorLine } from './fields'
 import { ProviderIcon } from './icons'
@@ -27,6 +27,7 @@ const ROW_HEIGHT = 52
 
 export function EntryList() {
   const total = useEntries(selectTotal)
+  const opening = useEntries(selectLoading)
   const filters = useEntries((s) => s.filters)
   const sort = useEntries((s) => s.sort)
   const filtered = useEntries((s) => isFiltered(s.params))
@@ -65,10 +66,12 @@ export function EntryList() {
         <p className="count muted" aria-live="polite">
           {total === null
             ? 'Loading keys…'
-            : total === 1
-              ? '1 key'
-              : `${total.toLocaleString()} keys`}
-          {total !== null && text ? ` matching “${text}”` : ''}
+            : opening
+              ? `Opening keys… ${opening.loaded.toLocaleString()} of ${opening.total.toLocaleString()}`
+              : total === 1
+                ? '1 key'
+                : `${total.toLocaleString()} keys`}
+          {total !== null && !opening && text ? ` matching “${text}”` : ''}
         </p>
       </div>
       <div className="toolbar">

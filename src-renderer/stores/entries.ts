@@ -12,6 +12,7 @@
 import { create } from 'zustand'
 import type {
   EntryInput,
+  EntryLoading,
   EntryPage,
   EntryPatch,
   EntrySummary,
@@ -19,6 +20,7 @@ import type {
   ValidationStatus,
 } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
+import { useSession } from './session'
 import {
   viewKey as keyOfView,
   viewParams,
@@ -50,6 +52,11 @@ export interface EntriesState {
   pageRevision: number
   /** Row count of each view at `pageRevision`. */
   totals: ReadonlyMap<string, number>
+  /**
+   * Views whose pages came while the unlock was still opening entries: their total counts the
+   * rows in the file, and the list says how far the opening got instead of a count.
+   */
+  loadingOf: ReadonlyMap<string, EntryLoading>
   /** Rows in view, overscan included (inclusive). */
   range: readonly [number, number]
   selectedId: string | null
@@ -88,6 +95,7 @@ const empty = {
   pages: new Map() as PageMap,
   pageRevision: -1,
   totals: new Map() as ReadonlyMap<string, number>,
+  loadingOf: new Map() as ReadonlyMap<string, EntryLoading>,
   selectedId: null,
   selectedIndex: null,
   pendingIndex: null,
@@ -107,6 +115,31 @@ let loadGeneration = 0
 
 /** Selector: the number of rows of the view on screen, or null before its first page. */
 export const selectTotal = (s: EntriesState): number | null => s.totals.get(s.shownKey) ?? null
+
+/** Selector: how far the unlock got opening entries, while the view on screen waits for it. */
+export const selectLoading = (s: EntriesState): EntryLoading | null =>
+  s.loadingOf.get(s.shownKey) ?? null
+
+/** A view's loading state after a page of it arrived (a page without one ends it). */
+function withLoading(
+  map: ReadonlyMap<string, EntryLoading>,
+  key: string,
+  page: EntryPage,
+): ReadonlyMap<string, EntryLoading> {
+  if (!page.loading && !map.has(key)) return map
+  const next = new Map(map)
+  if (page.loading) next.set(key, page.loading)
+  else next.delete(key)
+  return next
+}
+
+/**
+ * A page came whole: if the session still says the unlock is opening entries, ask again, so the
+ * damaged entries (known only once all are open) are shown.
+ */
+function statusAfterLoad(page: EntryPage): void {
+  if (!page.loading && useSession.getState().status?.loading) void useSession.getState().load()
+}
 
 /** The selected row's index in the view on screen, or -1 when unknown. */
 export function selectedRowIndex(s: EntriesState): number {
@@ -130,9 +163,11 @@ export const useEntries = create<EntriesState>()((set, get) => {
     const pages = withPage(newer ? new Map() : s.pages, pageKey(key, page), result.items)
     const totals = new Map(newer ? [] : s.totals)
     totals.set(key, result.total)
+    const loadingOf = withLoading(newer ? new Map() : s.loadingOf, key, result)
     set({
       pages,
       totals,
+      loadingOf,
       pageRevision: result.revision,
       loaded: true,
       error: null,
@@ -141,6 +176,7 @@ export const useEntries = create<EntriesState>()((set, get) => {
     // The entry set changed under the cache: the other pages in view are refetched.
     if (newer) ensureInView()
     finishPending()
+    statusAfterLoad(result)
     return true
   }
 
@@ -233,14 +269,17 @@ export const useEntries = create<EntriesState>()((set, get) => {
         // Swap the visible pages in together; pages of other views are dropped if stale.
         let next: PageMap = revision > get().pageRevision ? new Map() : get().pages
         const totals = new Map(revision > get().pageRevision ? [] : get().totals)
+        let loadingOf = revision > get().pageRevision ? new Map() : get().loadingOf
         results.forEach((r, i) => {
           if (r.revision !== revision) return
           next = withPage(next, pageKey(key, pages[i]!), r.items)
           totals.set(key, r.total)
+          loadingOf = withLoading(loadingOf, key, r)
         })
         set((s) => ({
           pages: next,
           totals,
+          loadingOf,
           pageRevision: revision,
           shownKey: key,
           loaded: true,
@@ -249,6 +288,7 @@ export const useEntries = create<EntriesState>()((set, get) => {
         }))
         ensureInView()
         finishPending()
+        statusAfterLoad(results[0]!)
       } catch (error) {
         if (generation === loadGeneration && asked === epoch) set({ error: errorMessage(error) })
       } finally {
