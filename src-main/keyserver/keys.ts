@@ -67,6 +67,16 @@ export class KeyRepository {
     this.index(k)
   }
 
+  /**
+   * Take a record a cache miss read from storage, unless a notification has meanwhile brought
+   * this same key material (that record is at least as new: say, revoked since the read).
+   */
+  adoptMiss(k: KeyRecord): void {
+    const known = this.byId.get(k.id)
+    if (known && known.keyHash === k.keyHash) return
+    this.adopt(k)
+  }
+
   /** Forget a record storage no longer holds. */
   forget(id: string): void {
     const previous = this.byId.get(id)
@@ -102,6 +112,11 @@ export class KeyRepository {
       this.recentDigests.set(credential, digest)
     }
     return key
+  }
+
+  /** How many writes the storage has taken from this instance (see KeyServerStorage.writeCount). */
+  writeCount(): number {
+    return this.store.writeCount
   }
 
   /** Keys of this namespace for presented credentials, read from storage (a cache miss). */

@@ -296,17 +296,37 @@ export class NamespaceRegistry {
       this.byName.get(namespace)?.counters.applyShared(row.scope, row.name, Number(row.value))
   }
 
-  /** Apply what another instance changed (a shared backend's notification or re-check). */
-  async apply(change: StorageChange): Promise<void> {
+  /** Changes are applied one after another, in the order they arrive. */
+  private applying: Promise<void> = Promise.resolve()
+
+  /**
+   * Apply what another instance changed (a shared backend's notification or re-check). In
+   * order: a slow reload of a whole namespace must not land after, and undo, a later change.
+   */
+  apply(change: StorageChange): Promise<void> {
+    const run = this.applying.then(() => this.applyNow(change))
+    this.applying = run.catch(() => undefined)
+    return run
+  }
+
+  private async applyNow(change: StorageChange): Promise<void> {
     const store = this.shared.store
     const ns = this.byName.get(change.namespace)
     // A namespace not loaded here is read in full on first use; nothing to update.
     if (!ns) return
-    // Our own queued writes first, so a reload cannot miss what this instance just did.
-    await store.idle()
+    // Read after our own queued writes have committed, and again if we wrote meanwhile: a read
+    // that predates a write of ours would put back what that write replaced in memory.
+    const fresh = async <T>(read: () => Promise<T>): Promise<T> => {
+      for (;;) {
+        const before = store.writeCount
+        await store.idle()
+        const value = await read()
+        if (store.writeCount === before) return value
+      }
+    }
     switch (change.kind) {
       case 'key': {
-        const k = await store.findKey(ns.name, change.id)
+        const k = await fresh(() => store.findKey(ns.name, change.id))
         if (k) ns.ctx.keys.adopt(k)
         else ns.ctx.keys.forget(change.id)
         return
@@ -317,12 +337,15 @@ export class NamespaceRegistry {
         return
       case 'namespace':
       case 'reset': {
-        const row = await store.findNamespace(ns.name)
-        if (!row) {
+        const loaded = await fresh(async () => {
+          const row = await store.findNamespace(ns.name)
+          return row && { row, data: await store.loadNamespace(ns.name) }
+        })
+        if (!loaded) {
           this.byName.delete(ns.name)
           return
         }
-        const data = await store.loadNamespace(ns.name)
+        const { row, data } = loaded
         ns.applyRow(row)
         ns.ctx.accounts.replaceAll(data)
         ns.ctx.blazemeter.replaceAll(data.blazemeter)

@@ -112,7 +112,10 @@ async function lookUpMisses(req: FastifyRequest): Promise<void> {
   const misses = presentedCredentials(req).filter((c) => !ctx.keys.findByCredential(c))
   if (misses.length === 0) return
   try {
-    for (const k of await ctx.keys.lookUp(misses)) ctx.keys.adopt(k)
+    const before = ctx.keys.writeCount()
+    const found = await ctx.keys.lookUp(misses)
+    // A write of ours during the read (a revoke here) is newer than what was read: keep it.
+    if (ctx.keys.writeCount() === before) for (const k of found) ctx.keys.adoptMiss(k)
   } catch {
     // Storage unreachable: the credential is judged on what this instance knows.
   }

@@ -98,6 +98,7 @@ export class PostgresStorage implements KeyServerStorage {
   /** This instance, so its own changes are not applied twice. */
   private readonly origin = randomUUID()
   private collecting: Op[] | null = null
+  writeCount = 0
   private chain: Promise<void> = Promise.resolve()
   private failure: unknown = null
   private readonly listeners = new Set<(change: StorageChange) => void>()
@@ -250,6 +251,7 @@ export class PostgresStorage implements KeyServerStorage {
 
   private write(sql: string, params: Param[], change?: StorageChange): void {
     const op = { sql, params, change }
+    this.writeCount++
     if (this.collecting) this.collecting.push(op)
     else this.commit([op])
   }

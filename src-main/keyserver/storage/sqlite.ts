@@ -53,6 +53,8 @@ const UPDATE_KEY = `UPDATE keys SET ${KEY_COLUMNS.filter((c) => c !== 'id' && c 
 export class SqliteStorage implements KeyServerStorage {
   readonly kind = 'sqlite' as const
   readonly shared = false
+  /** Never read: nobody else changes a private store. */
+  readonly writeCount = 0
 
   constructor(
     readonly db: Db,

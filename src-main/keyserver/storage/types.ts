@@ -140,6 +140,12 @@ export interface KeyServerStorage {
   settle(): Promise<void>
   /** Resolves when every queued write has been tried (never rejects, reports nothing). */
   idle(): Promise<void>
+  /**
+   * How many writes this instance has made so far. A reader of another instance's change
+   * compares it before and after its read: if this instance wrote meanwhile, the read may
+   * predate that write (which memory already holds), so it reads again.
+   */
+  readonly writeCount: number
   /** Follow other instances' changes (never called for a private backend). */
   onChange(listener: (change: StorageChange) => void): void
   close(): Promise<void>
