@@ -1,7 +1,10 @@
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { EntryPage, EntrySummary } from '../../src-main/ipc/contract'
+import type { EntryPage, EntrySummary, VaultStatus } from '../../src-main/ipc/contract'
 import { createRouter, type Router } from '../../src-main/ipc/router'
 import { DAY_MS } from '../../src-main/providers'
+import { FAST_TEST_KDF } from '../../src-main/services/app-services'
+import { Vault } from '../../src-main/vault'
 import { credentialFor, makeServices, routerCalls, type Fixture } from './helpers'
 
 const PASSWORD = 'correct horse battery'
@@ -186,5 +189,55 @@ describe('entries.revealHistory', () => {
     expect((await fails('entries.revealHistory', { id, index: 0, field: 'key' })).code).toBe(
       'LOCKED',
     )
+  })
+})
+
+describe('entries.page while the unlock opens entries', () => {
+  const COUNT = 2500
+
+  /** A vault file of COUNT entries (three 1,024-record chunks), written before the app opens it. */
+  async function seedFile(): Promise<void> {
+    const vault = await Vault.create(join(f.dir, 'vault.kwdb'), PASSWORD, { kdf: FAST_TEST_KDF })
+    vault.addMany(
+      Array.from({ length: COUNT }, (_, i) => ({
+        style: 'generic' as const,
+        name: `service-${String(i).padStart(4, '0')}`,
+        credential: { key: `generic-api-key-${i}` },
+      })),
+    )
+    vault.close()
+  }
+
+  it('serves the first rows with the load state, and anything else from the whole set', async () => {
+    await seedFile()
+    const status = await ok<VaultStatus>('vault.unlock', { password: PASSWORD })
+    expect(status.unlocked).toBe(true)
+    expect(status.loading?.total).toBe(COUNT)
+    const first = await page({})
+    expect(first.loading?.total).toBe(COUNT)
+    expect(first.total).toBe(COUNT)
+    expect(names(first)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `service-${String(i).padStart(4, '0')}`),
+    )
+    // A search needs every entry: it waits for the load and answers in full.
+    const found = await page({ query: 'service-24' })
+    expect(found.loading).toBeUndefined()
+    expect(found.total).toBe(100)
+    const whole = await page({})
+    expect(whole.loading).toBeUndefined()
+    expect(whole.total).toBe(COUNT)
+    expect(whole.revision).toBeGreaterThan(first.revision)
+    const after = await ok<VaultStatus>('vault.status', {})
+    expect(after.loading).toBeUndefined()
+    expect(after.damaged).toEqual([])
+  })
+
+  it('serves a page beyond the opened rows from the whole set, never a short one', async () => {
+    await seedFile()
+    await ok('vault.unlock', { password: PASSWORD })
+    const last = await page({ offset: COUNT - 100 })
+    expect(last.loading).toBeUndefined()
+    expect(last.items).toHaveLength(100)
+    expect(last.items.at(-1)?.name).toBe(`service-${COUNT - 1}`)
   })
 })

@@ -27,7 +27,7 @@ let hold: Promise<void> | null = null
 // The store reaches the API through window.keywarden, as in desktop mode.
 const windowStub = {} as { keywarden?: unknown }
 vi.stubGlobal('window', windowStub)
-const { useEntries, selectTotal } = await import('../../src-renderer/stores/entries')
+const { useEntries, selectLoading, selectTotal } = await import('../../src-renderer/stores/entries')
 const store = () => useEntries.getState()
 
 beforeAll(async () => {
@@ -65,6 +65,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   if (!services.isUnlocked) await services.unlock(PASSWORD)
+  // The unlock opens entries in the background; its end changes the entry-set revision, which
+  // these tests about caching by revision must not meet halfway.
+  await vi.waitFor(() => expect(services.vaultStatus().loading).toBeUndefined())
   store().clear()
   calls.length = 0
   hold = null
@@ -172,4 +175,23 @@ it('search, filters and sort run in main; the previous rows stay until the new o
   await vi.waitFor(() => expect(selectTotal(store())).toBe(COUNT))
   expect(calls).not.toContain('entries.list')
   expect(calls).not.toContain('entries.search')
+})
+
+it('says how far the unlock got while its first rows show, until the whole set arrives', async () => {
+  services.lock('user')
+  await services.unlock(PASSWORD)
+  store().clear()
+  // The plain list (other tests leave a sort or filter, which a clear keeps).
+  store().setSort('added')
+  store().setFilters({ style: 'all', status: 'all' })
+  // Asked at once: the first page comes from the entries opened so far.
+  store().setRange(0, 23)
+  await settle()
+  expect(selectLoading(store())).toEqual({ loaded: COUNT, total: COUNT })
+  expect(selectTotal(store())).toBe(COUNT)
+  await vi.waitFor(() => expect(services.vaultStatus().loading).toBeUndefined())
+  // The load's end announces 'entries-changed'; the list then reloads what is in view.
+  await store().load()
+  expect(selectLoading(store())).toBeNull()
+  expect(selectTotal(store())).toBe(COUNT)
 })
