@@ -151,7 +151,7 @@ function MainView() {
     <div className="app">
       <header className="topbar">
         <span className="brand">
-          <Icon as={ShieldCheck} size={18} /> Keywarden
+          <Icon as={ShieldCheck} size={18} /> <span className="brand-name">Keywarden</span>
         </span>
         <nav aria-label="Main">
           {NAV.map((n) => (

@@ -123,7 +123,8 @@ export function AuditView() {
           </p>
         )}
         {shown.length > 0 && (
-          <div className="table-wrap">
+          // Focusable: a long log scrolls inside this box, and the keyboard must reach it.
+          <div className="table-wrap" role="region" aria-label="Audit records" tabIndex={0}>
             <table className="data-table">
               <caption className="sr-only">Audit records, newest first</caption>
               <thead>

@@ -1,8 +1,8 @@
 /**
- * An empty vault says what to do next, as buttons: add a key, or start the local key server and
- * issue one. (Importing a file joins them once the app has an import call.)
+ * An empty vault says what to do next, as buttons: add a key, import a file, or start the local
+ * key server and issue one.
  */
-import { Plus, Server } from 'lucide-react'
+import { FileUp, Plus, Server } from 'lucide-react'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
 import { Icon } from './icons'
@@ -13,10 +13,16 @@ export function EmptyVault() {
   return (
     <section className="empty-vault" aria-labelledby="empty-title">
       <h2 id="empty-title">No keys yet</h2>
-      <p className="muted">Keep your first API key here, or have the local key server issue one.</p>
+      <p className="muted">
+        Keep your first API key here, bring keys in from a file or a password manager, or have the
+        local key server issue one.
+      </p>
       <div className="empty-actions">
         <button type="button" className="primary" onClick={() => useUi.getState().setView('add')}>
           <Icon as={Plus} /> Add a key
+        </button>
+        <button type="button" onClick={() => useUi.getState().setView('transfer')}>
+          <Icon as={FileUp} /> Import a file
         </button>
         <button
           type="button"

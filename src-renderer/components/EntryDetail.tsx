@@ -1,11 +1,19 @@
 /** The panel for one entry: facts, secrets, and what can be done with the key. */
 import { useEffect, useState } from 'react'
-import { History as HistoryIcon, Pencil, RotateCw, ShieldCheck, Trash2 } from 'lucide-react'
+import {
+  History as HistoryIcon,
+  Pencil,
+  RotateCw,
+  ScrollText,
+  ShieldCheck,
+  Trash2,
+} from 'lucide-react'
 import type { EntryDetail as Detail, HistoryItem } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
 import { expiryBadge, formatDate, formatDateTime, lastCheckBadge } from '../lib/format'
 import { useNow } from '../lib/hooks'
 import { styleLabel, STYLE_FORMS } from '../lib/styles'
+import { useAudit } from '../stores/audit'
 import { useDrafts } from '../stores/drafts'
 import { useEntries } from '../stores/entries'
 import { useUi } from '../stores/ui'
@@ -126,6 +134,17 @@ export function EntryDetail(props: { id: string }) {
         <button type="button" onClick={() => toggle('history')} aria-expanded={panel === 'history'}>
           <Icon as={HistoryIcon} />
           History ({detail.historyCount})
+        </button>
+        <button
+          type="button"
+          aria-label="Audit log of this key"
+          onClick={() => {
+            useAudit.getState().setFilters({ entry: id, since: '', action: '' })
+            useUi.getState().setView('audit')
+          }}
+        >
+          <Icon as={ScrollText} />
+          Audit log
         </button>
         <button
           type="button"

@@ -4,9 +4,8 @@
  */
 import '../transfer.css'
 import { useEffect, useState } from 'react'
-import { Copy, ScrollText } from 'lucide-react'
+import { Copy } from 'lucide-react'
 import { errorMessage, getApi } from '../api'
-import { useAudit } from '../stores/audit'
 import { useUi } from '../stores/ui'
 import { Icon } from './icons'
 
@@ -44,17 +43,6 @@ export function KeyReference(props: { id: string; name: string }) {
       >
         <Icon as={Copy} />
         Copy
-      </button>
-      <button
-        type="button"
-        aria-label="Audit log of this key"
-        onClick={() => {
-          useAudit.getState().setFilters({ entry: props.id, since: '', action: '' })
-          useUi.getState().setView('audit')
-        }}
-      >
-        <Icon as={ScrollText} />
-        Audit log
       </button>
     </div>
   )

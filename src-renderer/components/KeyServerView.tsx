@@ -30,23 +30,30 @@ export function KeyServerView() {
   const running = status?.running === true
 
   return (
-    <main className="page two-col">
+    <main className="page two-col ks-page">
       <section className="card" aria-labelledby="ks-title">
         <h1 id="ks-title">Local key server</h1>
-        <p aria-live="polite" className="ks-status">
-          {running ? (
-            <>
-              <span className="badge tone-ok">running</span> at <code>{status?.url}</code>
-            </>
-          ) : (
-            <span className="badge tone-muted">stopped</span>
+        <div className="ks-state">
+          <p aria-live="polite" className="ks-status">
+            {running ? (
+              <>
+                <span className="badge tone-ok">running</span> at <code>{status?.url}</code>
+              </>
+            ) : (
+              <span className="badge tone-muted">stopped</span>
+            )}
+          </p>
+          {running && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void useKeyServer.getState().stop()}
+            >
+              Stop key server
+            </button>
           )}
-        </p>
-        {running ? (
-          <button type="button" disabled={busy} onClick={() => void useKeyServer.getState().stop()}>
-            Stop key server
-          </button>
-        ) : (
+        </div>
+        {!running && (
           <div className="inline-form">
             <TextField
               label="Port"
@@ -67,10 +74,15 @@ export function KeyServerView() {
         )}
         <ErrorLine message={error} />
         {running && <KeyServerNamespaces />}
-        {running && <KeyServerKeys />}
         <IssueForm running={running} />
       </section>
       <KeyServerLog />
+      {/* Its own card beside the log on wide windows: the table needs the width. */}
+      {running && (
+        <div className="card ks-keys">
+          <KeyServerKeys />
+        </div>
+      )}
     </main>
   )
 }

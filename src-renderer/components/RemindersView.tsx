@@ -100,8 +100,11 @@ const Reminder = memo(function Reminder(props: { item: ReminderView }) {
     <li className="reminder" aria-label={item.entryName ?? item.text}>
       <ProviderIcon style={item.style} />
       <div className="reminder-text">
-        <span className={`badge tone-${tone}`}>{item.kind.replace('-', ' ')}</span>{' '}
-        <strong>{item.entryName}</strong> <span className="muted">{styleLabel(item.style)}</span>
+        <div className="reminder-title">
+          <strong>{item.entryName}</strong>
+          <span className="muted">{styleLabel(item.style)}</span>
+          <span className={`badge tone-${tone}`}>{item.kind.replace('-', ' ')}</span>
+        </div>
         <div>{item.text}</div>
         {item.dueAt !== null && <div className="muted">due {formatDate(item.dueAt)}</div>}
       </div>

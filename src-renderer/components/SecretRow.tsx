@@ -4,12 +4,14 @@
  * entry, another view, lock) drops it.
  */
 import { useEffect, useState } from 'react'
+import { Copy, Eye, EyeOff } from 'lucide-react'
 import type { SecretField } from '../../src-main/ipc/contract'
 import { errorMessage, getApi } from '../api'
 import { copyWithClear } from '../lib/clipboard'
 import { useNow } from '../lib/hooks'
 import { useUi } from '../stores/ui'
 import { ErrorLine } from './fields'
+import { Icon } from './icons'
 
 export const REVEAL_MS = 30_000
 
@@ -80,9 +82,11 @@ export function SecretRow(props: {
         onClick={reveal}
         aria-label={revealed ? `Hide ${label.toLowerCase()}` : `Reveal ${label.toLowerCase()}`}
       >
+        <Icon as={revealed ? EyeOff : Eye} />
         {revealed ? `Hide (${left} s)` : 'Reveal'}
       </button>
       <button type="button" onClick={copy} aria-label={`Copy ${label.toLowerCase()}`}>
+        <Icon as={Copy} />
         Copy
       </button>
       <ErrorLine message={error} />

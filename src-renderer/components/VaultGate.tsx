@@ -1,11 +1,13 @@
 /** The screens before the vault is open: create a vault, or unlock it. */
 import { useEffect, useId, useState, type FormEvent } from 'react'
+import { ShieldCheck } from 'lucide-react'
 import { formatDateTime, passwordStrength, waitText } from '../lib/format'
 import { useNow } from '../lib/hooks'
 import { loadUnlocked } from '../lib/session-actions'
 import { useReminders } from '../stores/reminders'
 import { useSession } from '../stores/session'
 import { ErrorLine, PasswordField } from './fields'
+import { Icon } from './icons'
 
 const MIN_LENGTH = 8
 
@@ -31,6 +33,7 @@ export function CreateVault() {
 
   return (
     <main className="gate">
+      <GateBrand />
       <form className="card gate-card" onSubmit={submit} aria-labelledby="create-title">
         <h1 id="create-title">Create your vault</h1>
         <p className="muted">
@@ -102,6 +105,7 @@ export function Unlock() {
 
   return (
     <main className="gate">
+      <GateBrand />
       <form className="card gate-card" onSubmit={submit} aria-labelledby="unlock-title">
         <h1 id="unlock-title">Unlock Keywarden</h1>
         <PasswordField
@@ -167,5 +171,14 @@ function OlderVaultDialog(props: {
         Cancel
       </button>
     </section>
+  )
+}
+
+/** The app's mark above the first screens, so a locked window still says whose it is. */
+function GateBrand() {
+  return (
+    <div className="gate-brand">
+      <Icon as={ShieldCheck} size={22} /> Keywarden
+    </div>
   )
 }
