@@ -24,10 +24,11 @@ test('100,000 keys: first screen without loading everything, smooth scrolling, k
   await expect(list.getByRole('option', { name: 'service-000000' })).toBeVisible()
   // Virtualized: only the rows in view (plus overscan) exist in the page.
   expect(await list.getByRole('option').count()).toBeLessThan(60)
-  // The first screen came from a page or two of 100 rows, not the whole list (~39 MB).
+  // The first screen came from a page or two of 100 rows, not the whole list (~39 MB); the
+  // unlock opens entries in the background, and its end refreshes the page in view once.
   await expect.poll(() => calls.length).toBeGreaterThan(0)
   expect(calls.filter((c) => c.name !== 'entries.page')).toEqual([])
-  expect(calls.length).toBeLessThanOrEqual(3)
+  expect(calls.length).toBeLessThanOrEqual(4)
   const firstScreenBytes = calls.reduce((sum, c) => sum + c.bytes, 0)
   console.log(`100k list first screen: ${calls.length} page answers, ${firstScreenBytes} bytes`)
   expect(firstScreenBytes).toBeLessThan(200_000)
