@@ -199,6 +199,46 @@ describe('two instances on one PostgreSQL database', () => {
     await within(3000, async () => (await validate(b, key.credential)) === 401)
   })
 
+  it('serves a known key from memory: validation goes on while the database is unreachable', async () => {
+    const { url, a } = await pair()
+    const key = await issue(a, { style: 'wellows' })
+    expect(await validate(a, key.credential)).toBe(200)
+    const name = new URL(url).pathname.slice(1)
+    const client = new pg.Client({ connectionString: url.replace(`/${name}`, '/postgres') })
+    await client.connect()
+    try {
+      await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`)
+      await client.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1',
+        [name],
+      )
+      for (let i = 0; i < 5; i++) expect(await validate(a, key.credential)).toBe(200)
+      // An unknown credential cannot be looked up now: refused on what the instance knows.
+      expect(await validate(a, 'wl_not-a-key-0000000000000000')).toBe(401)
+    } finally {
+      await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
+      await client.end()
+    }
+  })
+
+  it('a write the database refuses (the same project made on both at once) is a 409, and both converge', async () => {
+    const { a, b } = await pair()
+    const made = await Promise.all([
+      admin(a, 'POST', '/admin/v1/projects', { id: 77, owner: 'alice', name: 'from A' }),
+      admin(b, 'POST', '/admin/v1/projects', { id: 77, owner: 'alice', name: 'from B' }),
+    ])
+    const statuses = made.map((m) => m.status).sort()
+    expect(statuses[0]).toBe(201)
+    // Refused by the database, or already known from the winner's notification: a conflict.
+    expect(statuses[1]).toBe(409)
+    const winner = made.find((m) => m.status === 201)!.body.name
+    for (const s of [a, b])
+      await within(3000, async () => {
+        const list = await admin(s, 'GET', '/admin/v1/projects')
+        return list.body.projects.length === 1 && list.body.projects[0].name === winner
+      })
+  })
+
   it('KEYWARDEN_HMAC_SECRET, when set, is the key every instance hashes with', async () => {
     const secret = 'ab'.repeat(32)
     process.env.KEYWARDEN_HMAC_SECRET = secret

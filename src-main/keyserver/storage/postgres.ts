@@ -24,7 +24,7 @@ import {
   checkDatabaseUrl,
   describeConnectError,
 } from './postgres-schema'
-import { StartupError } from '../errors'
+import { AdminError, StartupError } from '../errors'
 import { KEY_COLUMNS, NAMESPACED_TABLES, keyFromRow, keyParams, type KeyRow } from './rows'
 import type {
   BlazemeterRow,
@@ -437,11 +437,21 @@ export class PostgresStorage implements KeyServerStorage {
 
   async settle(): Promise<void> {
     await this.chain
-    if (this.failure !== null) {
-      const error = this.failure
-      this.failure = null
-      throw error
-    }
+    if (this.failure === null) return
+    const error = this.failure as { code?: string }
+    this.failure = null
+    // Memory is being re-read from the database (see commit); the caller hears why in a sentence.
+    if (error.code === '23505')
+      throw new AdminError(
+        409,
+        'conflict',
+        'Another instance made the same record at the same moment; it was kept and this change was not.',
+      )
+    throw new AdminError(
+      503,
+      'database-unavailable',
+      'The shared database did not take the change; try again.',
+    )
   }
 
   // ---- batches ----
