@@ -16,7 +16,7 @@ import { getApi, hasTransport, reportActivity, transportKind } from '../api'
 import { watchActivity } from '../lib/activity'
 import { dropDecrypted, loadUnlocked, lockNow } from '../lib/session-actions'
 import { launchProblem } from '../lib/token'
-import { useEntries } from '../stores/entries'
+import { selectTotal, useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { selectDueCount, useReminders } from '../stores/reminders'
 import { selectUnlocked, useSession } from '../stores/session'
@@ -146,6 +146,8 @@ function MainView() {
   const due = useReminders(selectDueCount)
   const damaged = useSession((s) => s.status?.damaged ?? [])
   const selectedId = useEntries((s) => s.selectedId)
+  // With no key listed, "select a key" has nothing to point at: the list's empty state speaks.
+  const listed = useEntries((s) => (selectTotal(s) ?? 0) > 0)
 
   return (
     <div className="app">
@@ -196,10 +198,12 @@ function MainView() {
             <EntryDetail key={selectedId} id={selectedId} />
           ) : (
             <section className="detail-pane empty" aria-label="Key details">
-              <p className="muted">
-                Select a key to see it. <kbd>↑</kbd> <kbd>↓</kbd> move through the list,{' '}
-                <kbd>/</kbd> searches.
-              </p>
+              {listed && (
+                <p className="muted">
+                  Select a key to see it. <kbd>↑</kbd> <kbd>↓</kbd> move through the list,{' '}
+                  <kbd>/</kbd> searches.
+                </p>
+              )}
             </section>
           )}
         </main>

@@ -2,7 +2,7 @@
  * An empty vault says what to do next, as buttons: add a key, import a file, or start the local
  * key server and issue one.
  */
-import { FileUp, Plus, Server } from 'lucide-react'
+import { FileUp, KeyRound, Plus, Server } from 'lucide-react'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
 import { Icon } from './icons'
@@ -12,6 +12,9 @@ export function EmptyVault() {
   const busy = useKeyServer((s) => s.busy)
   return (
     <section className="empty-vault" aria-labelledby="empty-title">
+      <div className="empty-mark">
+        <Icon as={KeyRound} size={28} />
+      </div>
       <h2 id="empty-title">No keys yet</h2>
       <p className="muted">
         Keep your first API key here, bring keys in from a file or a password manager, or have the

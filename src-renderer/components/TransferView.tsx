@@ -15,10 +15,13 @@ import { ErrorLine, PasswordField } from './fields'
 export function TransferView() {
   return (
     <main className="page">
-      <section className="card" aria-labelledby="transfer-title">
-        <h1 id="transfer-title">Import and export</h1>
+      {/* The page's title stands above its three cards, each with its own heading. */}
+      <h1 id="transfer-title" className="page-title">
+        Import and export
+      </h1>
+      <div className="card transfer-import">
         <ImportPanel />
-      </section>
+      </div>
       <ExportPanel />
       <BackupPanel />
     </main>
