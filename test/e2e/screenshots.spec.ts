@@ -310,7 +310,15 @@ for (const scheme of ['light', 'dark'] as const) {
     await shot('empty-vault')
 
     const now = Date.now()
-    for (const entry of showcase(now)) await call(page, 'entries.add', { entry })
+    const added: { id: string; name: string }[] = []
+    for (const entry of showcase(now)) added.push(await call(page, 'entries.add', { entry }))
+    // Two rotations give the history panel something to list.
+    const stripe = added.find((e) => e.name === 'stripe-billing')!
+    for (const seed of [40, 41])
+      await call(page, 'entries.rotate', {
+        id: stripe.id,
+        credential: { key: 'sk_live_' + b62(24, seed) },
+      })
     await page.reload()
     await openView(page, 'Keys')
     const list = page.getByRole('listbox', { name: 'Key list' })
@@ -379,9 +387,16 @@ for (const scheme of ['light', 'dark'] as const) {
     await page.reload()
     await openView(page, 'Key server')
     await expect(page.getByRole('button', { name: 'Revoke “local-wpt”' })).toBeVisible()
-    await shot('keyserver')
+    await shot('keyserver', () => page.locator('main').evaluate((m) => m.scrollTo(0, 0)))
     await page.getByRole('button', { name: 'Revoke “local-wpt”' }).click()
-    await shot('keyserver-revoke-dialog')
+    await shot('keyserver-revoke-dialog', () =>
+      page.getByRole('button', { name: /Confirm revoke/ }).scrollIntoViewIfNeeded(),
+    )
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page.getByRole('button', { name: 'Reset namespace' }).click()
+    await shot('keyserver-reset-dialog', () =>
+      page.getByRole('button', { name: /Confirm reset/ }).scrollIntoViewIfNeeded(),
+    )
     await page.getByRole('button', { name: 'Cancel' }).click()
 
     await openView(page, 'Import & export')
