@@ -10,7 +10,7 @@ import { AdminError } from './errors'
 import { buildOpenApiDocument } from './openapi'
 import { registerNamespaceAdmin } from './admin-namespaces'
 import type { Namespace, NamespaceRegistry } from './namespaces'
-import type { RequestLog } from './request-log'
+import { RING_SIZE, type RequestLog, type RequestLogEntry } from './request-log'
 import {
   CreateKeyBody,
   CreateProjectBody,
@@ -39,6 +39,11 @@ export interface AdminDeps {
   baseUrl: () => string
   /** Wait until the call's writes are committed (queued on a shared backend; at once on SQLite). */
   settle: () => Promise<void>
+  /**
+   * On a shared backend, the log as the database holds it (every instance's entries, this one's
+   * flushed first); undefined on a private one, whose log is the in-memory ring.
+   */
+  sharedLog?: (limit: number, namespace: string) => Promise<RequestLogEntry[]>
 }
 
 /** The namespace an admin call names, in its query or its /admin/v1/namespaces/<name> path. */
@@ -179,9 +184,14 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
 
     admin.get('/admin/v1/usage', async (req) => ({ counters: nsOf(deps, req).counters.all() }))
     admin.get('/admin/v1/log', async (req) => {
-      const limit = Number((req.query as Record<string, unknown>).limit ?? 100)
+      const asked = Number((req.query as Record<string, unknown>).limit ?? 100)
+      const limit = Number.isFinite(asked) ? asked : 100
       const ns = nsOf(deps, req)
-      return { entries: deps.log.recent(Number.isFinite(limit) ? limit : 100, ns.name) }
+      if (deps.sharedLog) {
+        const n = Math.max(0, Math.min(Math.floor(limit), RING_SIZE))
+        return { entries: n === 0 ? [] : await deps.sharedLog(n, ns.name) }
+      }
+      return { entries: deps.log.recent(limit, ns.name) }
     })
     admin.post('/admin/v1/reset', async (req) => {
       deps.registry.reset(nsOf(deps, req).name)

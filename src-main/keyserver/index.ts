@@ -187,6 +187,12 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       allowedHosts: () => hosts,
       baseUrl: url,
       settle: () => store.settle(),
+      sharedLog: store.shared
+        ? async (limit, namespace) => {
+            await flush().catch(() => undefined)
+            return store.recentLog(limit, namespace)
+          }
+        : undefined,
     })
     registerProviders(app, registry, store.shared)
 

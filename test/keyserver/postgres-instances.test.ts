@@ -137,7 +137,7 @@ describe('two instances on one PostgreSQL database', () => {
     expect((await fetch(`${b.url}/ns/no-such-job/wellows/api/v1/validate`)).status).toBe(404)
   })
 
-  it('counts requests on A and B in one shared total', async () => {
+  it('counts requests on A and B in one shared total, and logs them in one log', async () => {
     const { a, b } = await pair()
     const key = await issue(a, { style: 'wellows' })
     for (let i = 0; i < 3; i++) expect(await validate(a, key.credential)).toBe(200)
@@ -147,6 +147,11 @@ describe('two instances on one PostgreSQL database', () => {
         const usage = await admin(s, 'GET', `/admin/v1/keys/${key.id}/usage`)
         return usage.body.counters.requests === 7
       })
+    // The request log is shared too: A's admin API shows B's requests.
+    await within(3000, async () => {
+      const log = await admin(a, 'GET', '/admin/v1/log?limit=50')
+      return log.body.entries.filter((e: Json) => e.keyId === key.id).length === 7
+    })
   })
 
   it('shares rate limits: Similarweb allows 10 a second per key over both instances', async () => {

@@ -262,6 +262,8 @@ describe.each(backends)('storage contract: $name', (backend) => {
       '/wellows/one',
       '/wellows/two',
     ])
+    expect(await reopened.recentLog(10, 'other')).toEqual([])
+    expect((await reopened.recentLog(1, 'a')).map((e) => e.path)).toEqual(['/wellows/two'])
     await reopened.close()
   })
 

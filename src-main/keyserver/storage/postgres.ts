@@ -239,10 +239,11 @@ export class PostgresStorage implements KeyServerStorage {
     return rows[0] && keyFromRow(rows[0])
   }
 
-  async recentLog(limit: number): Promise<RequestLogEntry[]> {
+  async recentLog(limit: number, namespace?: string): Promise<RequestLogEntry[]> {
     const rows = await this.query<RequestLogEntry>(
-      `SELECT time, method, path, style, key_id AS "keyId", status, outcome, namespace, fault FROM ${S}.request_log ORDER BY seq DESC LIMIT $1`,
-      [limit],
+      `SELECT time, method, path, style, key_id AS "keyId", status, outcome, namespace, fault FROM ${S}.request_log
+       WHERE $2::text IS NULL OR namespace = $2 ORDER BY seq DESC LIMIT $1`,
+      [limit, namespace ?? null],
     )
     return rows.reverse()
   }

@@ -125,10 +125,17 @@ export class SqliteStorage implements KeyServerStorage {
     return row ? keyFromRow(row as KeyRow) : undefined
   }
 
-  async recentLog(limit: number): Promise<RequestLogEntry[]> {
-    const rows = this.sql(
-      'SELECT time, method, path, style, key_id AS keyId, status, outcome, namespace, fault FROM request_log ORDER BY seq DESC LIMIT ?',
-    ).all(limit) as RequestLogEntry[]
+  async recentLog(limit: number, namespace?: string): Promise<RequestLogEntry[]> {
+    const columns =
+      'time, method, path, style, key_id AS keyId, status, outcome, namespace, fault FROM request_log'
+    const rows = (
+      namespace === undefined
+        ? this.sql(`SELECT ${columns} ORDER BY seq DESC LIMIT ?`).all(limit)
+        : this.sql(`SELECT ${columns} WHERE namespace = ? ORDER BY seq DESC LIMIT ?`).all(
+            namespace,
+            limit,
+          )
+    ) as RequestLogEntry[]
     return rows.reverse()
   }
 

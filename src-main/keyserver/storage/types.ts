@@ -105,7 +105,8 @@ export interface KeyServerStorage {
   /** Keys of a namespace by credential digest (a shared backend's cache miss). */
   findKeysByHash(namespace: string, hashes: string[]): Promise<KeyRecord[]>
   findKey(namespace: string, id: string): Promise<KeyRecord | undefined>
-  recentLog(limit: number): Promise<RequestLogEntry[]>
+  /** The newest stored log entries, oldest first; of one namespace when it is named. */
+  recentLog(limit: number, namespace?: string): Promise<RequestLogEntry[]>
 
   /** Run `fn` so that the writes it makes commit together (or not at all, if it throws). */
   transaction<T>(fn: () => T): T
