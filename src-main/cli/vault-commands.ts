@@ -163,9 +163,13 @@ async function vaultClass(): Promise<typeof Vault> {
   return (await import('../vault')).Vault
 }
 
-/** Open the vault named by the flags (default location when none). */
+/**
+ * Open the vault named by the flags (default location when none). No reading ahead: the command
+ * unlocks at once, and records read during the key derivation would only add to its peak memory
+ * (Argon2id's 64 MiB is resident then); they are read once the derivation has let go of it.
+ */
 async function openVault(opts: VaultOptions): Promise<Vault> {
-  return (await vaultClass()).open(opts.vault ?? defaultVaultPath())
+  return (await vaultClass()).open(opts.vault ?? defaultVaultPath(), { readAhead: false })
 }
 
 /** Open, unlock, run, and always close; vault errors become clean CLI errors. */

@@ -9,7 +9,7 @@
  * libsodium's randombytes_buf is slow under Node.
  */
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto'
-import sodiumModule from 'libsodium-wrappers-sumo'
+import type sodiumModule from 'libsodium-wrappers-sumo'
 import type { KdfParams } from './types'
 
 export const NONCE_BYTES = 24
@@ -18,11 +18,21 @@ export const KEY_BYTES = 32
 export const SALT_BYTES = 16
 
 let sodium: typeof sodiumModule | undefined
+let loading: Promise<void> | undefined
 
-/** Wait for libsodium's WASM to load; every other function here needs it. */
-export async function cryptoReady(): Promise<void> {
-  await sodiumModule.ready
-  sodium = sodiumModule
+/**
+ * Load libsodium and wait for its WASM; every other function here needs it. Loaded on first
+ * call, not at import: an unlock derives its key (native Argon2id, kdf-native.ts) first, so the
+ * KDF's 64 MiB and libsodium's ~12 MiB are not resident at once (a CLI command's peak memory).
+ */
+export function cryptoReady(): Promise<void> {
+  loading ??= import('libsodium-wrappers-sumo').then(async (m) => {
+    // The package is CommonJS: its exports arrive as the default export of the namespace.
+    const mod = (m as unknown as { default?: typeof sodiumModule }).default ?? m
+    await (mod as typeof sodiumModule).ready
+    sodium = mod as typeof sodiumModule
+  })
+  return loading
 }
 
 function lib(): typeof sodiumModule {

@@ -16,7 +16,7 @@
  */
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { KEY_BYTES, deriveKek } from './crypto'
+import { KEY_BYTES, cryptoReady, deriveKek } from './crypto'
 import { deriveNative, nativeArgon2, nativeKdfUnavailable } from './kdf-native'
 import type { KdfParams } from './types'
 
@@ -186,9 +186,15 @@ async function deriveInWorker(
   return inThread(reply.startup ?? 'worker failed', password, salt, params)
 }
 
-function inThread(why: string, password: string, salt: Uint8Array, params: KdfParams): Uint8Array {
+async function inThread(
+  why: string,
+  password: string,
+  salt: Uint8Array,
+  params: KdfParams,
+): Promise<Uint8Array> {
   lastKdfBackend = 'in-thread'
   lastKdfFallback = why
+  await cryptoReady()
   return deriveKek(password, salt, params)
 }
 

@@ -149,17 +149,18 @@ export class PasswordGate {
   private async unwrapNow(password: string): Promise<Uint8Array> {
     if (this.isClosed()) throw new InvalidInputError('The vault is closed.')
     if (typeof password !== 'string') throw new InvalidInputError('The password must be text.')
-    await cryptoReady()
     const header = this.store.header() as HeaderRow
     // A damaged header is not a wrong password: it never counts towards the back-off.
     const problem = headerKdfProblem(header)
     if (problem) throw new VaultDamagedError(problem)
     const left = this.retryAfterMs()
     if (left > 0) throw new BackoffError(left)
+    // The key first, libsodium after (crypto.ts cryptoReady): their memory is not held at once.
     const kek = await deriveKekOffThread(password, header.kdf_salt, {
       opsLimit: header.kdf_ops,
       memLimitBytes: header.kdf_mem,
     })
+    await cryptoReady()
     const kdf = {
       alg: header.kdf_alg,
       ops: header.kdf_ops,

@@ -54,10 +54,7 @@ export { backoffDelayMs } from './session'
 export type VaultChangeKind = 'locked' | 'unlocked' | 'entries' | 'reminder-state'
 export type VaultChangeListener = (event: { kind: VaultChangeKind }) => void
 
-/**
- * Records per chunk read ahead and opened at unlock: a progressive unlock blocks the event loop
- * for one chunk at a time (1024 opened in ~5-10 ms), so requests are answered in between.
- */
+/** Records per chunk read and opened: a progressive unlock blocks for one (~5-10 ms) at a time. */
 const UNLOCK_CHUNK = 1024
 
 export interface VaultOpenOptions {
@@ -66,6 +63,8 @@ export interface VaultOpenOptions {
   lastSeenFile?: string
   /** Who the audit log names as acting (default: 'app' under Electron, else 'cli'). */
   actor?: AuditActor
+  /** Read the sealed records while locked (default); a one-shot command gains only memory. */
+  readAhead?: boolean
 }
 
 export class Vault {
@@ -160,7 +159,7 @@ export class Vault {
         options.actor,
       )
       // ...and read what the unlock will decrypt (ciphertext only) while the user types.
-      vault.readAhead.start()
+      if (options.readAhead !== false) vault.readAhead.start()
       return vault
     } catch (error) {
       db.close()
@@ -194,7 +193,6 @@ export class Vault {
     options: { acceptOlder?: boolean; progressive?: boolean } = {},
   ): Promise<void> {
     this.assertOpen()
-    await cryptoReady()
     const vaultKey = await this.trail.countFailure(this.gate.unwrap(password))
     const cache = new EntryCache(this.store, this.vaultId, vaultKey)
     const load = new EntryLoad(cache, this.readAhead.drain(), this.store)

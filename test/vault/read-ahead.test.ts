@@ -112,4 +112,14 @@ describe('RecordReadAhead', () => {
     expect(names).toHaveLength(300)
     waiting.close()
   })
+
+  it('a vault opened without reading ahead reads nothing while locked, and its unlock opens all', async () => {
+    const vault = Vault.open(path, { readAhead: false })
+    const reader = (vault as unknown as { readAhead: RecordReadAhead }).readAhead
+    await sleep(300)
+    expect(reader.isComplete).toBe(false)
+    await vault.unlock(PASSWORD)
+    expect(vault.list()).toHaveLength(300)
+    vault.close()
+  })
 })
