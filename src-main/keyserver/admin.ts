@@ -4,7 +4,7 @@
  * body validated with the zod schemas the OpenAPI document is generated from. Calls act on the
  * namespace named by `?namespace=<name>`, else the default one.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { AdminError } from './errors'
 import { buildOpenApiDocument } from './openapi'
@@ -29,6 +29,13 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The commit of the admin call's own writes (see registerAdmin's onRoute hook). */
+    kwCommitted?: Promise<void>
+  }
+}
+
 export interface AdminDeps {
   registry: NamespaceRegistry
   log: RequestLog
@@ -37,8 +44,8 @@ export interface AdminDeps {
   allowedHosts: () => Set<string> | null
   /** The server's base URL (for the namespace base URLs the API reports). */
   baseUrl: () => string
-  /** Wait until the call's writes are committed (queued on a shared backend; at once on SQLite). */
-  settle: () => Promise<void>
+  /** Run a handler and follow its writes (see KeyServerStorage.track). */
+  track: <T>(fn: () => T) => { result: T; committed: Promise<void> }
   /**
    * On a shared backend, the log as the database holds it (every instance's entries, this one's
    * flushed first); undefined on a private one, whose log is the in-memory ring.
@@ -102,8 +109,33 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       const name = namedNamespace(req)
       if (name !== undefined) await deps.registry.find(name)
     })
-    admin.addHook('onSend', async (_req, _reply, payload) => {
-      await deps.settle()
+    // Every admin handler is synchronous up to its answer, so the writes queued while it runs
+    // are its own: the answer waits for them, and a refused one becomes this call's error.
+    admin.addHook('onRoute', (route) => {
+      const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown
+      route.handler = function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
+        // Set before the handler runs: one that calls reply.send() reaches onSend inside it.
+        let follow: (commit: Promise<void>) => void = () => undefined
+        req.kwCommitted = new Promise<void>((resolve, reject) => {
+          follow = (commit) => {
+            commit.then(resolve, reject)
+          }
+        })
+        req.kwCommitted.catch(() => undefined)
+        const tracked = (() => {
+          try {
+            return deps.track(() => handler.call(this, req, reply))
+          } catch (error) {
+            follow(Promise.resolve())
+            throw error
+          }
+        })()
+        follow(tracked.committed)
+        return tracked.result
+      } as typeof route.handler
+    })
+    admin.addHook('onSend', async (req, _reply, payload) => {
+      await req.kwCommitted
       return payload
     })
     const service = (req: FastifyRequest) => nsOf(deps, req).service

@@ -186,7 +186,7 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       checkToken: makeTokenChecker(token.token),
       allowedHosts: () => hosts,
       baseUrl: url,
-      settle: () => store.settle(),
+      track: (fn) => store.track(fn),
       sharedLog: store.shared
         ? async (limit, namespace) => {
             await flush().catch(() => undefined)

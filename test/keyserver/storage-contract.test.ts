@@ -210,6 +210,27 @@ describe.each(backends)('storage contract: $name', (backend) => {
     await store.close()
   })
 
+  it('track() reports a refused write to its own caller only', async () => {
+    const { store } = await backend.fresh()
+    store.insertNamespace(ns('a'))
+    const first = store.track(() => store.insertKey('a', key('k1', 'h1')))
+    await first.committed
+    // The same id again: SQLite refuses at once, PostgreSQL at commit (a 409 for the caller).
+    const outcome = await (async () => {
+      try {
+        await store.track(() => store.insertKey('a', key('k1', 'h2'))).committed
+        return 'committed'
+      } catch (error) {
+        return (error as { status?: number }).status ?? 'refused at once'
+      }
+    })()
+    expect(['refused at once', 409]).toContain(outcome)
+    // Nobody else hears of it.
+    await expect(store.settle()).resolves.toBeUndefined()
+    expect((await store.loadNamespace('a')).keys.map((k) => k.keyHash)).toEqual(['h1'])
+    await store.close()
+  })
+
   it('flushes counters (added, set, deleted) and the request log in batches', async () => {
     const { store, again } = await backend.fresh()
     store.insertNamespace(ns('a'))

@@ -92,12 +92,32 @@ export function sharedUserId(namespace: string, name: string): number {
   return digest.readUInt32BE(0) & 0x7fffffff || 1
 }
 
+/**
+ * What an admin caller hears when the database refused its write (memory is being re-read from
+ * the database meanwhile, see commit): a sentence, never the driver's message.
+ */
+function refusal(error: unknown): AdminError {
+  if ((error as { code?: string }).code === '23505')
+    return new AdminError(
+      409,
+      'conflict',
+      'Another instance made the same record at the same moment; it was kept and this change was not.',
+    )
+  return new AdminError(
+    503,
+    'database-unavailable',
+    'The shared database did not take the change; try again.',
+  )
+}
+
 export class PostgresStorage implements KeyServerStorage {
   readonly kind = 'postgres' as const
   readonly shared = true
   /** This instance, so its own changes are not applied twice. */
   private readonly origin = randomUUID()
   private collecting: Op[] | null = null
+  /** The commits of the writes made inside track(), or null outside it. */
+  private tracking: Promise<void>[] | null = null
   writeCount = 0
   private chain: Promise<void> = Promise.resolve()
   private failure: unknown = null
@@ -278,14 +298,36 @@ export class PostgresStorage implements KeyServerStorage {
 
   /** Queue one transaction; transactions commit in the order they were made. */
   private commit(ops: Op[]): void {
-    this.chain = this.chain.then(() =>
-      this.run(ops).catch((error: unknown) => {
-        this.failure = error
-        // Memory already holds the change the database refused: read the truth back.
-        for (const ns of new Set(ops.flatMap((o) => (o.change ? [o.change.namespace] : []))))
-          this.emit({ kind: 'namespace', namespace: ns })
-      }),
+    const done = this.chain.then(() => this.run(ops))
+    const tracked = this.tracking !== null
+    this.tracking?.push(done)
+    this.chain = done.catch((error: unknown) => {
+      // A tracked write's failure is its caller's to report; any other waits for settle().
+      if (!tracked) this.failure = error
+      // Memory already holds the change the database refused: read the truth back.
+      for (const ns of new Set(ops.flatMap((o) => (o.change ? [o.change.namespace] : []))))
+        this.emit({ kind: 'namespace', namespace: ns })
+    })
+  }
+
+  track<T>(fn: () => T): { result: T; committed: Promise<void> } {
+    const outer = this.tracking
+    const mine: Promise<void>[] = []
+    this.tracking = mine
+    let result: T
+    try {
+      result = fn()
+    } finally {
+      this.tracking = outer
+    }
+    outer?.push(...mine)
+    const committed = Promise.all(mine).then(
+      () => undefined,
+      (error: unknown) => {
+        throw refusal(error)
+      },
     )
+    return { result, committed }
   }
 
   private async run(ops: Op[]): Promise<void> {
@@ -439,20 +481,9 @@ export class PostgresStorage implements KeyServerStorage {
   async settle(): Promise<void> {
     await this.chain
     if (this.failure === null) return
-    const error = this.failure as { code?: string }
+    const error = this.failure
     this.failure = null
-    // Memory is being re-read from the database (see commit); the caller hears why in a sentence.
-    if (error.code === '23505')
-      throw new AdminError(
-        409,
-        'conflict',
-        'Another instance made the same record at the same moment; it was kept and this change was not.',
-      )
-    throw new AdminError(
-      503,
-      'database-unavailable',
-      'The shared database did not take the change; try again.',
-    )
+    throw refusal(error)
   }
 
   // ---- batches ----

@@ -278,6 +278,11 @@ export class SqliteStorage implements KeyServerStorage {
 
   async settle(): Promise<void> {}
 
+  track<T>(fn: () => T): { result: T; committed: Promise<void> } {
+    // Every write has already run (or thrown) when fn returns.
+    return { result: fn(), committed: Promise.resolve() }
+  }
+
   async idle(): Promise<void> {}
 
   onChange(_listener: (change: StorageChange) => void): void {

@@ -4,7 +4,7 @@
  * memory maps and never wait on storage on the hot path: reads happen at start (and, on a shared
  * backend, when a key or namespace is not yet in memory); writes are synchronous calls that
  * SQLite runs at once and PostgreSQL queues, committed in order before the admin answer is sent
- * (`settle`). Counters and the request log go out in batches (`flush`).
+ * (`track`). Counters and the request log go out in batches (`flush`).
  */
 import type { ProjectRecord, UserRecord } from '../accounts'
 import type { KeyRecord } from '../keys'
@@ -137,8 +137,17 @@ export interface KeyServerStorage {
   flush(batch: FlushBatch): Promise<RateTotal[]>
   /** Shared counter values changed by any instance since the last call (empty when private). */
   readCounterChanges(): Promise<{ namespace: string; row: CounterRow }[]>
-  /** Resolves when every queued write is committed; rejects if one failed since the last call. */
+  /**
+   * Resolves when every queued write is committed; rejects if one made outside track() failed
+   * since the last call.
+   */
   settle(): Promise<void>
+  /**
+   * Run `fn` (synchronous) and follow the writes it makes: `committed` resolves once they are
+   * all committed, or rejects with an AdminError (409 conflict, 503) if the database refused one.
+   * This is how an admin call learns the fate of its own writes and no other call's.
+   */
+  track<T>(fn: () => T): { result: T; committed: Promise<void> }
   /** Resolves when every queued write has been tried (never rejects, reports nothing). */
   idle(): Promise<void>
   /**
