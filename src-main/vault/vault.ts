@@ -87,19 +87,12 @@ export class Vault {
     lastSeenFile: string,
     actor?: AuditActor,
   ) {
-    this.trail = new AuditTrail(store, header0.vault_id, auditWho(actor), now)
-    this.readAhead = new RecordReadAhead(store, header0.vault_id, UNLOCK_CHUNK)
+    const vaultId = header0.vault_id
+    const trail = (this.trail = new AuditTrail(store, vaultId, auditWho(actor), now))
+    this.readAhead = new RecordReadAhead(store, vaultId, UNLOCK_CHUNK)
     this.gate = new PasswordGate(store, now, () => this.closed)
-    this.clear = new ClearIndex(store)
-    const lastSeen = new LastSeenRecord(lastSeenFile)
-    this.parts = {
-      vaultId: header0.vault_id,
-      store,
-      trail: this.trail,
-      clear: this.clear,
-      lastSeen,
-      now,
-    }
+    const clear = (this.clear = new ClearIndex(store))
+    this.parts = { vaultId, store, trail, clear, lastSeen: new LastSeenRecord(lastSeenFile), now }
   }
 
   /** Create a new vault file at `path`, protected by `password`; returns it unlocked. */
@@ -158,8 +151,12 @@ export class Vault {
         options.lastSeenFile ?? defaultLastSeenFile(),
         options.actor,
       )
-      // ...and read what the unlock will decrypt (ciphertext only) while the user types.
-      if (options.readAhead !== false) vault.readAhead.start()
+      // ...and load libsodium and read what the unlock will decrypt (ciphertext only) while the
+      // user types. A one-shot command (readAhead: false) waits until the key is derived.
+      if (options.readAhead !== false) {
+        cryptoReady().catch(() => undefined)
+        vault.readAhead.start()
+      }
       return vault
     } catch (error) {
       db.close()
