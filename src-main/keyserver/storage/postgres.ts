@@ -12,7 +12,7 @@
  * The driver (`pg`) is imported only when a database URL is given.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Pool, PoolClient, Client } from 'pg'
+import type { Pool, PoolClient } from 'pg'
 import type { ProjectRecord, UserRecord } from '../accounts'
 import type { KeyRecord } from '../keys'
 import type { RequestLogEntry } from '../request-log'
@@ -25,6 +25,8 @@ import {
   describeConnectError,
 } from './postgres-schema'
 import { AdminError, StartupError } from '../errors'
+import { writeBatch } from './postgres-batches'
+import { ChangeFollower } from './postgres-follow'
 import { KEY_COLUMNS, NAMESPACED_TABLES, keyFromRow, keyParams, type KeyRow } from './rows'
 import type {
   BlazemeterRow,
@@ -51,8 +53,7 @@ export interface PostgresOptions {
   recheckIntervalMs?: number
 }
 
-/** Request log rows kept; older ones are pruned every PRUNE_EVERY flushes. */
-const KEEP_LOG_ROWS = 10_000
+/** Old log rows, rate windows and changes are pruned every this many flushes. */
 const PRUNE_EVERY = 40
 /** Counters are re-read in full every this many read-backs (see readCounterChanges). */
 const FULL_READ_EVERY = 20
@@ -122,21 +123,15 @@ export class PostgresStorage implements KeyServerStorage {
   private chain: Promise<void> = Promise.resolve()
   private failure: unknown = null
   private readonly listeners = new Set<(change: StorageChange) => void>()
-  private listener: Client | null = null
-  private listening = false
-  private lastChange = 0
+  private follower: ChangeFollower | null = null
   private lastCounterVersion = 0
   private reads = 0
   private flushes = 0
   private closed = false
-  private recheckTimer: NodeJS.Timeout | null = null
-  private reconnectTimer: NodeJS.Timeout | null = null
 
   private constructor(
     private readonly pool: Pool,
-    private readonly makeClient: () => Client,
     readonly hmacSecret: Buffer,
-    private readonly recheckMs: number,
   ) {}
 
   /** Connect, create the schema if needed, and agree on the HMAC key with the other instances. */
@@ -190,13 +185,19 @@ export class PostgresStorage implements KeyServerStorage {
       if (error instanceof StartupError) throw error
       throw describeConnectError(url, error)
     }
-    const store = new PostgresStorage(
+    const store = new PostgresStorage(pool, secret)
+    const [{ v }] = await store.query<{ v: number | null }>(
+      `SELECT max(version)::bigint AS v FROM ${S}.counters`,
+    )
+    store.lastCounterVersion = Number(v ?? 0)
+    store.follower = new ChangeFollower(
       pool,
       () => new pg.Client(config),
-      secret,
+      store.origin,
       options.recheckIntervalMs ?? 5000,
+      (change) => store.emit(change),
     )
-    await store.startFollowing()
+    await store.follower.start()
     return store
   }
 
@@ -489,115 +490,7 @@ export class PostgresStorage implements KeyServerStorage {
   // ---- batches ----
 
   async flush(batch: FlushBatch): Promise<RateTotal[]> {
-    const client = await this.pool.connect()
-    try {
-      await client.query('BEGIN')
-      await this.writeCounters(client, batch)
-      for (const [ns, writes] of batch.rates)
-        if (writes.length > 0)
-          await client.query(
-            `INSERT INTO ${S}.rate_windows (namespace, key, start, window_ms, n)
-             SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-             ON CONFLICT (namespace, key, start) DO UPDATE
-             SET n = rate_windows.n + excluded.n, updated_at = now()`,
-            [
-              ns,
-              writes.map((w) => w.key),
-              writes.map((w) => w.start),
-              writes.map((w) => w.windowMs),
-              writes.map((w) => w.delta),
-            ],
-          )
-      if (batch.log.length > 0) await this.writeLog(client, batch.log)
-      if (++this.flushes % PRUNE_EVERY === 0) {
-        await client.query(
-          `DELETE FROM ${S}.request_log WHERE seq <= (SELECT max(seq) FROM ${S}.request_log) - $1`,
-          [KEEP_LOG_ROWS],
-        )
-        await client.query(
-          `DELETE FROM ${S}.rate_windows WHERE updated_at < now() - interval '10 minutes'`,
-        )
-        await client.query(
-          `DELETE FROM ${S}.changes WHERE seq <= (SELECT max(seq) FROM ${S}.changes) - $1`,
-          [KEEP_LOG_ROWS],
-        )
-      }
-      // Windows anyone touched in the last two minutes (the longest window is one minute).
-      const totals = await client.query<{
-        namespace: string
-        key: string
-        start: number
-        window_ms: number
-        n: number
-      }>(
-        `SELECT namespace, key, start, window_ms, n FROM ${S}.rate_windows WHERE updated_at > now() - interval '2 minutes'`,
-      )
-      await client.query('COMMIT')
-      return totals.rows.map((r) => ({
-        namespace: r.namespace,
-        key: r.key,
-        start: Number(r.start),
-        windowMs: Number(r.window_ms),
-        count: Number(r.n),
-      }))
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
-    } finally {
-      client.release()
-    }
-  }
-
-  private async writeCounters(client: PoolClient, batch: FlushBatch): Promise<void> {
-    for (const [ns, writes] of batch.counters) {
-      const gone = writes.filter((w) => w.deleted)
-      const set = writes.filter((w) => !w.deleted && w.absolute)
-      const added = writes.filter((w) => !w.deleted && !w.absolute && w.delta !== 0)
-      if (gone.length > 0)
-        await client.query(
-          `DELETE FROM ${S}.counters c USING unnest($2::text[], $3::text[]) AS d(scope, name)
-           WHERE c.namespace = $1 AND c.scope = d.scope AND c.name = d.name`,
-          [ns, gone.map((w) => w.scope), gone.map((w) => w.name)],
-        )
-      // A `set` (a day started, a last-used time) replaces the value; an `add` adds its delta
-      // to whatever the other instances have added meanwhile.
-      for (const [rows, merge] of [
-        [set, 'excluded.value'],
-        [added, 'counters.value + excluded.value'],
-      ] as const)
-        if (rows.length > 0)
-          await client.query(
-            `INSERT INTO ${S}.counters (namespace, scope, name, value, version)
-             SELECT $1, d.scope, d.name, d.value, nextval('${S}.versions')
-             FROM unnest($2::text[], $3::text[], $4::bigint[]) AS d(scope, name, value)
-             ON CONFLICT (namespace, scope, name) DO UPDATE
-             SET value = ${merge}, version = excluded.version`,
-            [
-              ns,
-              rows.map((w) => w.scope),
-              rows.map((w) => w.name),
-              rows.map((w) => (merge === 'excluded.value' ? w.value : w.delta)),
-            ],
-          )
-    }
-  }
-
-  private async writeLog(client: PoolClient, log: RequestLogEntry[]): Promise<void> {
-    await client.query(
-      `INSERT INTO ${S}.request_log (time, method, path, style, key_id, status, outcome, namespace, fault)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])`,
-      [
-        log.map((e) => e.time),
-        log.map((e) => e.method),
-        log.map((e) => e.path),
-        log.map((e) => e.style),
-        log.map((e) => e.keyId),
-        log.map((e) => e.status),
-        log.map((e) => e.outcome),
-        log.map((e) => e.namespace ?? 'default'),
-        log.map((e) => e.fault ?? null),
-      ] as Param[],
-    )
+    return writeBatch(this.pool, batch, ++this.flushes % PRUNE_EVERY === 0)
   }
 
   /**
@@ -618,8 +511,6 @@ export class PostgresStorage implements KeyServerStorage {
     }))
   }
 
-  // ---- following the other instances ----
-
   onChange(listener: (change: StorageChange) => void): void {
     this.listeners.add(listener)
   }
@@ -628,118 +519,11 @@ export class PostgresStorage implements KeyServerStorage {
     for (const l of this.listeners) l(change)
   }
 
-  private fromPayload(p: { o?: string; n?: string; k?: string; i?: string | null }): void {
-    if (p.o === this.origin || typeof p.n !== 'string') return
-    if (p.k === 'key' && typeof p.i === 'string')
-      this.emit({ kind: 'key', namespace: p.n, id: p.i })
-    else if (p.k === 'namespace' || p.k === 'reset' || p.k === 'removed')
-      this.emit({ kind: p.k, namespace: p.n })
-  }
-
-  private async startFollowing(): Promise<void> {
-    const [{ max }] = await this.query<{ max: number | null }>(
-      `SELECT max(seq)::bigint AS max FROM ${S}.changes`,
-    )
-    this.lastChange = Number(max ?? 0)
-    const [{ v }] = await this.query<{ v: number | null }>(
-      `SELECT max(version)::bigint AS v FROM ${S}.counters`,
-    )
-    this.lastCounterVersion = Number(v ?? 0)
-    await this.listen().catch(() => this.scheduleReconnect())
-    this.scheduleRecheck()
-  }
-
-  /** LISTEN on a connection of its own (a pooled one would be handed to other queries). */
-  private async listen(): Promise<void> {
-    const client = this.makeClient()
-    client.on('error', () => this.dropListener(client))
-    client.on('end', () => this.dropListener(client))
-    client.on('notification', (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return
-      try {
-        this.fromPayload(JSON.parse(msg.payload) as Record<string, string>)
-      } catch {
-        // Not ours (another program on the channel): ignored.
-      }
-    })
-    await client.connect()
-    await client.query(`LISTEN ${CHANNEL}`)
-    this.listener = client
-    this.listening = true
-    // Whatever changed while no connection listened is in `changes`.
-    void this.recheck().catch(() => undefined)
-  }
-
-  private dropListener(client: Client): void {
-    if (this.listener === client) {
-      this.listener = null
-      this.listening = false
-    }
-    client.end().catch(() => undefined)
-    this.scheduleReconnect()
-  }
-
-  private scheduleReconnect(): void {
-    if (this.closed || this.reconnectTimer) return
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null
-      if (!this.closed && !this.listening) this.listen().catch(() => this.scheduleReconnect())
-    }, 1000)
-    this.reconnectTimer.unref()
-  }
-
-  /** Re-read `changes` now and then: every second while not listening, else every recheckMs. */
-  private scheduleRecheck(): void {
-    if (this.closed) return
-    this.recheckTimer = setTimeout(
-      () => {
-        this.recheck()
-          .catch(() => undefined)
-          .finally(() => this.scheduleRecheck())
-      },
-      this.listening ? this.recheckMs : Math.min(1000, this.recheckMs),
-    )
-    this.recheckTimer.unref()
-  }
-
-  /** Apply the changes recorded since the last re-check (a notification may have been missed). */
-  async recheck(): Promise<void> {
-    const rows = await this.query<{
-      seq: number
-      origin: string
-      namespace: string
-      kind: string
-      item: string | null
-    }>(
-      `SELECT seq, origin, namespace, kind, item FROM ${S}.changes WHERE seq > $1 ORDER BY seq LIMIT 5000`,
-      [this.lastChange],
-    )
-    for (const r of rows) {
-      this.lastChange = Math.max(this.lastChange, Number(r.seq))
-      this.fromPayload({ o: r.origin, n: r.namespace, k: r.kind, i: r.item })
-    }
-  }
-
-  /** Whether the notification connection is up (tests drop it to exercise the re-check). */
-  get isListening(): boolean {
-    return this.listening
-  }
-
-  /** End the notification connection (as a network fault would); the re-check takes over. */
-  dropNotifications(): void {
-    if (this.listener) this.dropListener(this.listener)
-  }
-
   async close(): Promise<void> {
     if (this.closed) return
-    await this.chain
     this.closed = true
-    if (this.recheckTimer) clearTimeout(this.recheckTimer)
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
-    const listener = this.listener
-    this.listener = null
-    this.listening = false
-    if (listener) await listener.end().catch(() => undefined)
+    await this.chain
+    await this.follower?.close()
     await this.pool.end()
   }
 }
