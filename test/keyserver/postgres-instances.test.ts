@@ -137,6 +137,25 @@ describe('two instances on one PostgreSQL database', () => {
     expect((await fetch(`${b.url}/ns/no-such-job/wellows/api/v1/validate`)).status).toBe(404)
   })
 
+  it("a namespace's clock and fault rules set on A hold on B within 1 s", async () => {
+    const { a, b } = await pair()
+    expect((await admin(a, 'POST', '/admin/v1/namespaces', { name: 'job-9' })).status).toBe(201)
+    const key = await issue(a, { style: 'wellows', expiresInDays: 30 }, '?namespace=job-9')
+    expect(await validate(b, key.credential, '/ns/job-9')).toBe(200)
+    const advanced = await admin(a, 'POST', '/admin/v1/namespaces/job-9/clock/advance', {
+      seconds: 31 * 86_400,
+    })
+    expect(advanced.status).toBe(200)
+    await within(1000, async () => (await validate(b, key.credential, '/ns/job-9')) === 401)
+    const rules = [{ provider: 'wellows', everyNth: 1, kind: 'status', status: 503 }]
+    expect((await admin(a, 'PUT', '/admin/v1/namespaces/job-9/faults', { rules })).status).toBe(200)
+    await within(1000, async () => {
+      const res = await fetch(`${b.url}/ns/job-9/wellows/api/v1/validate`)
+      await res.arrayBuffer()
+      return res.status === 503 && res.headers.get('x-keywarden-fault') === 'status-503; rule=0'
+    })
+  })
+
   it('counts requests on A and B in one shared total, and logs them in one log', async () => {
     const { a, b } = await pair()
     const key = await issue(a, { style: 'wellows' })

@@ -11,6 +11,37 @@ import type { FlushBatch, RateTotal } from './types'
 type Param = string | number | null | boolean | string[] | number[] | (string | number | null)[]
 
 const S = SCHEMA
+
+/**
+ * Run `fn` in a transaction on a pooled connection. While it is checked out the connection
+ * gets an error listener (the pool listens only to idle ones): a server that ends it mid-way
+ * (a restart, an administrator) must fail this transaction, not the process; a broken
+ * connection is then discarded rather than returned to the pool.
+ */
+export async function inTransaction<T>(
+  pool: Pool,
+  fn: (client: PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect()
+  let broken: Error | undefined
+  const onError = (error: Error) => {
+    broken = error
+  }
+  client.on('error', onError)
+  try {
+    await client.query('BEGIN')
+    const result = await fn(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    broken ??= error instanceof Error && !('severity' in error) ? error : undefined
+    throw error
+  } finally {
+    client.off('error', onError)
+    client.release(broken)
+  }
+}
 /** Request log rows and change rows kept when pruning. */
 const KEEP_ROWS = 10_000
 
@@ -21,9 +52,7 @@ export async function writeBatch(
   /** Also prune old log rows, rate windows and changes (every few dozen flushes). */
   prune: boolean,
 ): Promise<RateTotal[]> {
-  const client = await pool.connect()
-  try {
-    await client.query('BEGIN')
+  return inTransaction(pool, async (client) => {
     await writeCounters(client, batch)
     for (const [ns, writes] of batch.rates)
       if (writes.length > 0)
@@ -64,7 +93,6 @@ export async function writeBatch(
     }>(
       `SELECT namespace, key, start, window_ms, n FROM ${S}.rate_windows WHERE updated_at > now() - interval '2 minutes'`,
     )
-    await client.query('COMMIT')
     return totals.rows.map((r) => ({
       namespace: r.namespace,
       key: r.key,
@@ -72,12 +100,7 @@ export async function writeBatch(
       windowMs: Number(r.window_ms),
       count: Number(r.n),
     }))
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined)
-    throw error
-  } finally {
-    client.release()
-  }
+  })
 }
 
 async function writeCounters(client: PoolClient, batch: FlushBatch): Promise<void> {

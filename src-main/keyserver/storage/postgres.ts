@@ -3,12 +3,10 @@
  * server. Each instance still serves from memory; this module
  * - queues admin writes and commits them in order, one transaction per admin operation, each
  *   with a row in `changes` and a NOTIFY on CHANNEL (namespace, kind, record id: never key
- *   material), which the admin answer waits for (`settle`);
- * - LISTENs on a connection of its own and tells the registry what the others changed; a
- *   periodic re-check of `changes` (every second while that connection is down) catches what a
- *   dropped connection missed;
- * - writes counters as deltas (`value = value + excluded.value`), rate windows and the request
- *   log in one batch per flush, and reads back the shared totals.
+ *   material), which the admin answer waits for (`track`);
+ * - follows what the others change (postgres-follow.ts: LISTEN, and a re-check of `changes`);
+ * - writes counters as deltas, rate windows and the request log in one batch per flush
+ *   (postgres-batches.ts), and reads back the shared totals.
  * The driver (`pg`) is imported only when a database URL is given.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
@@ -25,7 +23,7 @@ import {
   describeConnectError,
 } from './postgres-schema'
 import { AdminError, StartupError } from '../errors'
-import { writeBatch } from './postgres-batches'
+import { inTransaction, writeBatch } from './postgres-batches'
 import { ChangeFollower } from './postgres-follow'
 import { KEY_COLUMNS, NAMESPACED_TABLES, keyFromRow, keyParams, type KeyRow } from './rows'
 import type {
@@ -149,9 +147,7 @@ export class PostgresStorage implements KeyServerStorage {
     pool.on('error', () => undefined)
     let secret: Buffer
     try {
-      const client = await pool.connect()
-      try {
-        await client.query('BEGIN')
+      const stored = await inTransaction(pool, async (client) => {
         await client.query(SCHEMA_SQL)
         await client.query(
           `INSERT INTO ${S}.meta (name, value) VALUES ('schema_version', $1) ON CONFLICT DO NOTHING`,
@@ -169,17 +165,12 @@ export class PostgresStorage implements KeyServerStorage {
           `INSERT INTO ${S}.meta (name, value) VALUES ('hmac_secret', $1) ON CONFLICT DO NOTHING`,
           [randomBytes(32).toString('hex')],
         )
-        const stored = await client.query<{ value: string }>(
+        const { rows } = await client.query<{ value: string }>(
           `SELECT value FROM ${S}.meta WHERE name = 'hmac_secret'`,
         )
-        await client.query('COMMIT')
-        secret = options.hmacSecret ?? Buffer.from(stored.rows[0]!.value, 'hex')
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw error
-      } finally {
-        client.release()
-      }
+        return rows[0]!.value
+      })
+      secret = options.hmacSecret ?? Buffer.from(stored, 'hex')
     } catch (error) {
       await pool.end().catch(() => undefined)
       if (error instanceof StartupError) throw error
@@ -332,22 +323,14 @@ export class PostgresStorage implements KeyServerStorage {
   }
 
   private async run(ops: Op[]): Promise<void> {
-    const client = await this.pool.connect()
-    try {
-      await client.query('BEGIN')
+    await inTransaction(this.pool, async (client) => {
       const changes = new Map<string, StorageChange>()
       for (const op of ops) {
         await client.query(op.sql, op.params)
         if (op.change) changes.set(JSON.stringify(op.change), op.change)
       }
       for (const change of changes.values()) await this.announce(client, change)
-      await client.query('COMMIT')
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw error
-    } finally {
-      client.release()
-    }
+    })
   }
 
   /** Record a change and notify (delivered on commit): namespace, kind and id only. */
