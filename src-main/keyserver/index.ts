@@ -251,7 +251,10 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
       async ensureNamespace(name) {
         if (!(await registry.find(name))) {
           registry.create(name)
-          await store.settle()
+          // Another instance may have made it a moment ago: that is what was asked for.
+          await store.settle().catch(async (error: unknown) => {
+            if (!(await store.findNamespace(name))) throw error
+          })
         }
         return baseUrlsOf(url(), name)
       },

@@ -107,6 +107,11 @@ export class Namespace {
   /** Take the namespace's row as stored: clock, seed and (when they changed) fault rules. */
   applyRow(row: NamespaceRow): void {
     this.clockOffsetMs = Number(row.clockOffsetMs)
+    // Made here and on another instance at once: the stored seed won, and draws follow it.
+    if (row.seed !== null && row.seed !== this.seed) {
+      this.seed = row.seed
+      this.faultsJson = ''
+    }
     if (row.faults === this.faultsJson) return
     this.faultsJson = row.faults
     const { rules, seed } = parseFaults(row.faults, this.seed)

@@ -223,7 +223,7 @@ describe('two instances on one PostgreSQL database', () => {
     await within(3000, async () => (await validate(b, key.credential)) === 401)
   })
 
-  it('serves a known key from memory: validation goes on while the database is unreachable', async () => {
+  it('serves a known key from memory while the database is unreachable, and counts it once it is back', async () => {
     const { url, a } = await pair()
     const key = await issue(a, { style: 'wellows' })
     expect(await validate(a, key.credential)).toBe(200)
@@ -242,6 +242,24 @@ describe('two instances on one PostgreSQL database', () => {
     } finally {
       await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`)
       await client.end()
+    }
+    // The requests counted while the database was away are written once it is back.
+    await within(5000, async () => {
+      const usage = await admin(a, 'GET', `/admin/v1/keys/${key.id}/usage`)
+      return usage.body.counters.requests === 6
+    })
+    const check = new pg.Client({ connectionString: url })
+    await check.connect()
+    try {
+      await within(5000, async () => {
+        const r = await check.query(
+          "SELECT value::int AS n FROM keywarden.counters WHERE scope = $1 AND name = 'requests'",
+          [`key:${key.id}`],
+        )
+        return r.rows[0]?.n === 6
+      })
+    } finally {
+      await check.end()
     }
   })
 
