@@ -1,15 +1,10 @@
 /**
  * Accessibility: axe-core on every screen and dialog, in light and in dark mode. A screen with
  * any violation fails the test, with the rule, the count and the first offending nodes.
- * KEYWARDEN_SHOTS=<folder> also saves a screenshot of each screen there (for the README).
+ * The README's screenshots come from screenshots.spec.ts (KEYWARDEN_SHOTS=<folder>).
  */
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import type { Page } from '@playwright/test'
 import { addKey, createVault, expect, lock, openView, test } from './fixtures'
-
-const SHOTS = process.env.KEYWARDEN_SHOTS
 
 interface Finding {
   screen: string
@@ -36,7 +31,6 @@ for (const scheme of ['light', 'dark'] as const) {
             nodes: v.nodes.length,
             targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
           })
-        await shot(page, `${screen}-${scheme}`)
       }
 
       await expect(page.getByRole('heading', { name: 'Create your vault' })).toBeVisible()
@@ -153,11 +147,4 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(findings).toEqual([])
     })
   })
-}
-
-/** Save a screenshot when asked (KEYWARDEN_SHOTS), to look at the screens by eye. */
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return
-  mkdirSync(SHOTS, { recursive: true })
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true })
 }
