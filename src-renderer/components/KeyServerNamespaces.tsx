@@ -1,5 +1,6 @@
 /** The key server's namespaces: pick one for the view, create, reset, delete; its base URLs. */
 import { useRef, useState, type FormEvent } from 'react'
+import { Copy } from 'lucide-react'
 import type { KeyServerNamespace } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
 import { copyPlainText } from '../lib/copy-text'
@@ -7,6 +8,7 @@ import { SERVER_STYLE_IDS, STYLE_FORMS } from '../lib/styles'
 import { DEFAULT_NAMESPACE, useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
 import { ErrorLine, SelectField, TextField } from './fields'
+import { Icon } from './icons'
 
 export function KeyServerNamespaces() {
   const namespaces = useKeyServer((s) => s.namespaces)
@@ -168,6 +170,7 @@ function BaseUrlRow({ label, url }: { label: string; url: string }) {
           )
         }
       >
+        <Icon as={Copy} />
         Copy
       </button>
     </li>

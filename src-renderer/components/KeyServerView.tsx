@@ -3,6 +3,7 @@
  * (revoke, rotate, activate), issuing a key into the vault, and the live log.
  */
 import { useEffect, useState, type FormEvent } from 'react'
+import { Play, Square } from 'lucide-react'
 import type { IssueKeyInput, ServerStyle } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
 import {
@@ -16,6 +17,7 @@ import { useEntries } from '../stores/entries'
 import { useKeyServer } from '../stores/keyserver'
 import { useUi } from '../stores/ui'
 import { ErrorLine, SelectField, TextField } from './fields'
+import { Icon } from './icons'
 import { KeyServerKeys } from './KeyServerKeys'
 import { KeyServerLog } from './KeyServerLog'
 import { KeyServerNamespaces } from './KeyServerNamespaces'
@@ -49,6 +51,7 @@ export function KeyServerView() {
               disabled={busy}
               onClick={() => void useKeyServer.getState().stop()}
             >
+              <Icon as={Square} />
               Stop key server
             </button>
           )}
@@ -68,6 +71,7 @@ export function KeyServerView() {
               disabled={busy}
               onClick={() => void useKeyServer.getState().start(port ? Number(port) : undefined)}
             >
+              <Icon as={Play} />
               Start key server
             </button>
           </div>
