@@ -5,6 +5,7 @@ import { createRouter, type Router } from '../../src-main/ipc/router'
 import { DAY_MS } from '../../src-main/providers'
 import { FAST_TEST_KDF } from '../../src-main/services/app-services'
 import { Vault } from '../../src-main/vault'
+import { rawDb } from '../vault/helpers'
 import { credentialFor, makeServices, routerCalls, type Fixture } from './helpers'
 
 const PASSWORD = 'correct horse battery'
@@ -239,5 +240,38 @@ describe('entries.page while the unlock opens entries', () => {
     expect(last.loading).toBeUndefined()
     expect(last.items).toHaveLength(100)
     expect(last.items.at(-1)?.name).toBe(`service-${COUNT - 1}`)
+  })
+
+  it('names a rolled-back entry once the load ends, and the page count leaves it out', async () => {
+    await seedFile()
+    const path = join(f.dir, 'vault.kwdb')
+    const v = Vault.open(path)
+    await v.unlock(PASSWORD)
+    const late = v.list()[COUNT - 1]!.id
+    const db = rawDb(path)
+    const old = db.prepare('SELECT * FROM entries WHERE id = ?').get(late) as Record<
+      string,
+      unknown
+    >
+    db.close()
+    v.update(late, { name: 'renamed' })
+    v.close()
+    const put = rawDb(path)
+    const cols = Object.keys(old)
+    put
+      .prepare(
+        `INSERT OR REPLACE INTO entries (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`,
+      )
+      .run(old)
+    put.close()
+
+    const status = await ok<VaultStatus>('vault.unlock', { password: PASSWORD })
+    // Not known yet while the entries open: the status says it is loading, not that none is.
+    expect(status.loading).toBeDefined()
+    expect(status.damaged).toEqual([])
+    await expect
+      .poll(async () => (await ok<VaultStatus>('vault.status', {})).damaged.map((d) => d.id))
+      .toEqual([late])
+    expect((await page({})).total).toBe(COUNT - 1)
   })
 })
