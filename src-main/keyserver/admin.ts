@@ -110,7 +110,9 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
       if (name !== undefined) await deps.registry.find(name)
     })
     // Every admin handler is synchronous up to its answer, so the writes queued while it runs
-    // are its own: the answer waits for them, and a refused one becomes this call's error.
+    // are its own: the answer waits for them, and a refused one becomes this call's error. (A
+    // write a provider limit governs, on a shared backend, commits before the handler's promise
+    // settles instead: KeyService.limited.)
     admin.addHook('onRoute', (route) => {
       const handler = route.handler as (this: unknown, ...args: unknown[]) => unknown
       route.handler = function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
@@ -143,7 +145,8 @@ export function registerAdmin(app: FastifyInstance, deps: AdminDeps): void {
     admin.get('/admin/openapi.json', async () => openapi)
 
     admin.post('/admin/v1/keys', async (req, reply) => {
-      const issued = service(req).createKey(parse(CreateKeyBody, req.body))
+      // A promise on a shared backend: the limit check and insert serialise across instances.
+      const issued = await service(req).createKey(parse(CreateKeyBody, req.body))
       return reply.code(201).send(issued)
     })
     admin.get('/admin/v1/keys', async (req) => {

@@ -2,7 +2,10 @@
  * Admin operations on keys, users, projects, policies and settings. Every rule (formats,
  * limits, expiry choices, caps, scope) comes from the shared provider module; this module only
  * decides what a call changes. Each operation is synchronous, so two concurrent HTTP calls can
- * never interleave between a limit check and the insert that follows it.
+ * never interleave between a limit check and the insert that follows it. On a shared backend
+ * other instances issue too: there an operation a provider limit governs (issue, activate, a
+ * rotation that makes a new key) checks and writes under the backend's cross-instance lock
+ * (`limited`), and answers a promise.
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -123,12 +126,30 @@ export class KeyService {
     return undefined
   }
 
-  private others(style: ServerStyle, owner: string, except?: string): KeyFacts[] {
+  /** The facts of `peers` (keys of one style and owner) but `except`, for a limit check. */
+  private others(peers: KeyRecord[], except?: string): KeyFacts[] {
     const now = this.d.now()
-    return this.d.keys
-      .list({ style, owner })
-      .filter((k) => k.id !== except)
-      .map((k) => factsOf(k, now))
+    return peers.filter((k) => k.id !== except).map((k) => factsOf(k, now))
+  }
+
+  /**
+   * Run `decide` with the keys of `style` and `owner` that a limit counts. Where memory sees
+   * every key (a private backend, or a style without a count limit), at once, from memory.
+   * On a shared backend, under a lock every instance takes for the owner, with the keys as
+   * committed in the database, decide's writes committed before the lock is let go.
+   */
+  private limited<T>(
+    style: ServerStyle,
+    owner: string,
+    decide: (peers: KeyRecord[]) => T,
+  ): T | Promise<T> {
+    const rules = STYLE_RULES[style]
+    const counted =
+      rules.maxKeysPerAccount !== undefined ||
+      rules.maxActiveKeysPerUser !== undefined ||
+      rules.maxKeysPerUser !== undefined
+    if (!this.d.store.serialise || !counted) return decide(this.d.keys.list({ style, owner }))
+    return this.d.store.serialise(this.d.namespace, owner, style, decide)
   }
 
   private policyOf(owner: string): { blazemeterExpiryCap: Policy['blazemeterExpiryCap'] } {
@@ -159,8 +180,17 @@ export class KeyService {
     }
   }
 
-  /** Issue a key; the only answer besides rotation that carries the credential. */
-  createKey(body: z.infer<typeof CreateKeyBody>): IssuedKey {
+  /**
+   * Issue a key; the only answer besides rotation that carries the credential. A promise on a
+   * shared backend when the style has a count limit (see `limited`).
+   */
+  createKey(body: z.infer<typeof CreateKeyBody>): IssuedKey | Promise<IssuedKey> {
+    const plan = this.planKey(body)
+    return this.limited(plan.shape.style, plan.shape.owner, (peers) => this.issue(plan, peers))
+  }
+
+  /** Every check of an issue but the limit (which needs the other keys), before any write. */
+  private planKey(body: z.infer<typeof CreateKeyBody>) {
     const now = this.d.now()
     const style = body.style
     const owner = body.owner ?? DEFAULT_OWNER
@@ -198,12 +228,8 @@ export class KeyService {
       candidate.scope = { ...candidate.scope, apiType: body.apiType }
     // A number of days is matched exactly (91 is not "about 90"); a typed date gets the tolerance.
     const exact = { exact: body.expiresInDays !== undefined }
-    const violation = findRuleViolation(
-      candidate,
-      this.others(style, owner),
-      this.policyOf(owner),
-      exact,
-    )
+    // The limit is the last rule checked: without other keys, every other rule is checked here.
+    const violation = findRuleViolation(candidate, [], this.policyOf(owner), exact)
     if (violation) throw violationError(violation)
 
     const project = shape.projectId !== null ? this.d.accounts.project(shape.projectId) : undefined
@@ -214,7 +240,15 @@ export class KeyService {
         'scope-invalid',
         `Project ${shape.projectId} belongs to another user.`,
       )
+    return { body, now, expiresAt, shape, candidate, project }
+  }
 
+  /** The limit check over `peers` (the style's keys of the owner) and the insert. */
+  private issue(plan: ReturnType<KeyService['planKey']>, peers: KeyRecord[]): IssuedKey {
+    const { body, now, expiresAt, shape, candidate, project } = plan
+    const { style, owner } = shape
+    const limit = findLimitViolation(candidate, this.others(peers))
+    if (limit) throw violationError(limit)
     return this.d.store.transaction(() => {
       this.d.accounts.ensureUser(owner, now)
       if (style === 'wellows' && shape.projectId !== null) {
@@ -252,8 +286,11 @@ export class KeyService {
     return this.view(this.mustGet(id))
   }
 
-  /** Rotate in the provider's manner (STYLE_RULES[style].rotation). */
-  rotateKey(id: string, body: z.infer<typeof RotateKeyBody>): IssuedKey {
+  /**
+   * Rotate in the provider's manner (STYLE_RULES[style].rotation). A rotation that makes a new
+   * key is limited like an issue (see `limited`).
+   */
+  rotateKey(id: string, body: z.infer<typeof RotateKeyBody>): IssuedKey | Promise<IssuedKey> {
     const old = this.mustGet(id)
     this.mustBeLive(old)
     const now = this.d.now()
@@ -276,8 +313,8 @@ export class KeyService {
     })
     if (expiryProblem) throw violationError(expiryProblem)
 
-    return this.d.store.transaction(() => {
-      if (rotation === 'replace-in-slot' || rotation === 'new-secret-same-id') {
+    if (rotation === 'replace-in-slot' || rotation === 'new-secret-same-id')
+      return this.d.store.transaction(() => {
         const m = this.material(old.style, rotation === 'new-secret-same-id' ? old.id : undefined)
         const previousHash = old.keyHash
         const next: KeyRecord = {
@@ -289,26 +326,32 @@ export class KeyService {
         }
         this.d.keys.update(next, previousHash)
         return { ...this.view(next), credential: m.credential }
-      }
+      })
+    return this.limited(old.style, old.owner, (peers) => {
+      // Read again: on a shared backend this runs after a wait, and the key may have changed.
+      const current = this.mustGet(id)
+      this.mustBeLive(current)
       const limit = findLimitViolation(
-        { ...candidate, status: old.status },
-        this.others(old.style, old.owner, old.id),
+        { ...candidate, status: current.status },
+        this.others(peers, id),
       )
       if (limit) throw violationError(limit)
-      const m = this.material(old.style)
-      const fresh: KeyRecord = {
-        ...old,
-        id: m.id,
-        name: body.name ?? old.name,
-        ...freshKeyFields(m, now, expiresAt),
-      }
-      this.d.keys.insert(fresh)
-      const retired: KeyRecord =
-        overlap > 0
-          ? { ...old, revokeAt: now + overlap * 1000, replacedBy: fresh.id }
-          : { ...old, status: 'revoked', revokedAt: now, replacedBy: fresh.id }
-      this.d.keys.update(retired)
-      return { ...this.view(fresh), credential: m.credential }
+      return this.d.store.transaction(() => {
+        const m = this.material(current.style)
+        const fresh: KeyRecord = {
+          ...current,
+          id: m.id,
+          name: body.name ?? current.name,
+          ...freshKeyFields(m, now, expiresAt),
+        }
+        this.d.keys.insert(fresh)
+        const retired: KeyRecord =
+          overlap > 0
+            ? { ...current, revokeAt: now + overlap * 1000, replacedBy: fresh.id }
+            : { ...current, status: 'revoked', revokedAt: now, replacedBy: fresh.id }
+        this.d.keys.update(retired)
+        return { ...this.view(fresh), credential: m.credential }
+      })
     })
   }
 
@@ -321,8 +364,8 @@ export class KeyService {
     return this.view(next)
   }
 
-  /** The activation toggle (Similarweb; Userplane's Active/Disabled). */
-  setActive(id: string, active: boolean): KeyViewT {
+  /** The activation toggle (Similarweb; Userplane's Active/Disabled); activating is limited. */
+  setActive(id: string, active: boolean): KeyViewT | Promise<KeyViewT> {
     const k = this.mustGet(id)
     if (k.style !== 'similarweb' && k.style !== 'userplane')
       throw new AdminError(
@@ -331,17 +374,25 @@ export class KeyService {
         `${STYLE_RULES[k.style].displayName} keys have no activation toggle.`,
       )
     this.mustBeLive(k)
-    const now = this.d.now()
-    if (active && k.status !== 'active') {
-      const limit = findLimitViolation(
-        { ...factsOf(k, now), status: 'active' },
-        this.others(k.style, k.owner, k.id),
-      )
-      if (limit) throw violationError(limit)
+    const write = (current: KeyRecord) => {
+      const next: KeyRecord = { ...current, status: active ? 'active' : 'disabled' }
+      this.d.keys.update(next)
+      return this.view(next)
     }
-    const next: KeyRecord = { ...k, status: active ? 'active' : 'disabled' }
-    this.d.keys.update(next)
-    return this.view(next)
+    if (!active || k.status === 'active') return write(k)
+    return this.limited(k.style, k.owner, (peers) => {
+      // Read again: on a shared backend this runs after a wait, and the key may have changed.
+      const current = this.mustGet(id)
+      this.mustBeLive(current)
+      if (current.status !== 'active') {
+        const limit = findLimitViolation(
+          { ...factsOf(current, this.d.now()), status: 'active' },
+          this.others(peers, id),
+        )
+        if (limit) throw violationError(limit)
+      }
+      return write(current)
+    })
   }
 
   /** Test affordance: expire now (WebPageTest: past the grace too). */

@@ -322,15 +322,60 @@ export class PostgresStorage implements KeyServerStorage {
     return { result, committed }
   }
 
-  private async run(ops: Op[]): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      const changes = new Map<string, StorageChange>()
-      for (const op of ops) {
-        await client.query(op.sql, op.params)
-        if (op.change) changes.set(JSON.stringify(op.change), op.change)
-      }
-      for (const change of changes.values()) await this.announce(client, change)
+  serialise<T>(
+    ns: string,
+    owner: string,
+    style: string,
+    decide: (committed: KeyRecord[]) => T,
+  ): Promise<T> {
+    let decided = false
+    // On the chain: this instance's earlier writes are committed first, later ones wait for it.
+    const done = this.chain.then(() =>
+      inTransaction(this.pool, async (client) => {
+        // Two 32-bit keys (a space apart from the schema lock's single key); a collision only
+        // makes two owners wait for each other.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [ns, owner])
+        const { rows } = await client.query<KeyRow>(
+          `SELECT * FROM ${S}.keys WHERE namespace = $1 AND owner = $2 AND style = $3`,
+          [ns, owner, style],
+        )
+        const ops: Op[] = []
+        this.collecting = ops
+        let result: T
+        try {
+          result = decide(rows.map(keyFromRow))
+        } finally {
+          this.collecting = null
+        }
+        decided = true
+        await this.runOps(client, ops)
+        return result
+      }),
+    )
+    this.chain = done.then(
+      () => undefined,
+      () => {
+        // Memory holds what `decide` did, the database refused it: read the truth back.
+        if (decided) this.emit({ kind: 'namespace', namespace: ns })
+      },
+    )
+    return done.catch((error: unknown) => {
+      throw decided ? refusal(error) : error
     })
+  }
+
+  private async run(ops: Op[]): Promise<void> {
+    await inTransaction(this.pool, (client) => this.runOps(client, ops))
+  }
+
+  /** The statements of one transaction, then its change rows and notifications. */
+  private async runOps(client: PoolClient, ops: Op[]): Promise<void> {
+    const changes = new Map<string, StorageChange>()
+    for (const op of ops) {
+      await client.query(op.sql, op.params)
+      if (op.change) changes.set(JSON.stringify(op.change), op.change)
+    }
+    for (const change of changes.values()) await this.announce(client, change)
   }
 
   /** Record a change and notify (delivered on commit): namespace, kind and id only. */

@@ -110,6 +110,20 @@ export interface KeyServerStorage {
 
   /** Run `fn` so that the writes it makes commit together (or not at all, if it throws). */
   transaction<T>(fn: () => T): T
+  /**
+   * A shared backend's way to hold a provider limit across instances (undefined on a private
+   * one, whose memory already sees every key). Waits for this instance's queued writes, then in
+   * one transaction takes a lock every instance takes for this namespace and owner, reads the
+   * owner's keys of `style` as committed now, and runs `decide` (synchronous) with them; the
+   * writes `decide` makes commit in that transaction, before the lock is let go. Rejects with
+   * what `decide` threw (nothing written), or an AdminError (409, 503) if the database refused.
+   */
+  serialise?<T>(
+    namespace: string,
+    owner: string,
+    style: string,
+    decide: (committed: KeyRecord[]) => T,
+  ): Promise<T>
   insertNamespace(row: NamespaceRow): void
   /** Delete a namespace with every row in it. */
   removeNamespace(name: string): void
