@@ -178,4 +178,43 @@ describe('provider limits on two instances sharing one PostgreSQL database', () 
     }
     expect(await stored(url, 'similarweb', 'sam', 'active')).toBe(3)
   })
+
+  it('a limited issue the database refuses answers 503 and leaves no key behind in memory', async () => {
+    const { url, a } = await pair()
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    try {
+      // The refusal comes after the check passed and memory took the key: the commit fails.
+      await client.query(`
+        CREATE FUNCTION keywarden.refuse() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON keywarden.keys
+          FOR EACH ROW EXECUTE FUNCTION keywarden.refuse();`)
+      const refused = await admin(a, 'POST', '/admin/v1/keys', {
+        style: 'userplane',
+        owner: 'cy',
+        name: 'k',
+      })
+      expect(refused.status).toBe(503)
+      expect(refused.body.error).toBe('database-unavailable')
+      expect(JSON.stringify(refused.body)).not.toContain('refused for the test')
+      // Memory is read back from the database: the key it briefly held is gone.
+      for (let tries = 0; ; tries++) {
+        const list = await admin(a, 'GET', '/admin/v1/keys?owner=cy')
+        if (list.body.keys.length === 0) break
+        if (tries > 100) throw new Error('the refused key stayed in memory')
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      await client.query('DROP TRIGGER refuse ON keywarden.keys')
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          admin(a, 'POST', '/admin/v1/keys', { style: 'userplane', owner: 'cy', name: `k${i}` }),
+        ),
+      )
+      expect(results.filter((r) => r.status === 201)).toHaveLength(3)
+      expect(await stored(url, 'userplane', 'cy')).toBe(3)
+    } finally {
+      await client.end()
+    }
+  })
 })
