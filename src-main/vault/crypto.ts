@@ -283,15 +283,22 @@ export class BulkOpener {
 
   /**
    * Open every record of a chunk laid out as three u32 BE lengths, then the associated data,
-   * the sealed bytes and an extra text, calling `each` with the record's name (the associated data from byte
-   * `nameOffset` up to the next NUL), the plaintext (null when authentication fails) and the
-   * extra, as text. The chunk is copied into the WASM heap once and every record is opened in
-   * place; only the name, plaintext and extra become JS strings.
+   * the sealed bytes and an extra field, calling `each` with the record's name (the associated
+   * data from byte `nameOffset` up to the next NUL), the plaintext (null when authentication
+   * fails) and where the extra field lies in `bytes`. The chunk is copied into the WASM heap
+   * once and every record is opened in place; only the name and plaintext become JS strings
+   * (the caller reads the extra's few bytes itself: a string and a split per record cost more).
    */
   openRecords(
     chunk: Uint8Array,
     nameOffset: number,
-    each: (name: string, text: string | null, extra: string) => void,
+    each: (
+      name: string,
+      text: string | null,
+      bytes: Buffer,
+      extraStart: number,
+      extraEnd: number,
+    ) => void,
   ): void {
     this.grow(chunk.length)
     const heap = this.raw.HEAPU8
@@ -333,11 +340,7 @@ export class BulkOpener {
       const nameStart = Math.min(adStart + nameOffset, adEnd)
       let nameEnd = view.indexOf(0, nameStart)
       if (nameEnd === -1 || nameEnd > adEnd) nameEnd = adEnd
-      each(
-        view.toString('utf8', nameStart, nameEnd),
-        text,
-        view.toString('utf8', extraStart, extraEnd),
-      )
+      each(view.toString('utf8', nameStart, nameEnd), text, view, extraStart, extraEnd)
     }
   }
 

@@ -11,10 +11,11 @@ import { EntryNotFoundError, EntryTamperedError } from './errors'
 import { INTEGRITY_RECORD_ID } from './integrity'
 import { nextTurn } from './next-turn'
 import type { RecordChunk } from './read-ahead'
+import { readRowExtra } from './row-extra'
 import { boundOfRow, metaAssociatedData } from './sealing'
 import type { EntryRow, VaultStore } from './store'
 import type { EntryStyle } from '../providers'
-import type { EntrySummary, ValidationStatus } from './types'
+import type { EntrySummary } from './types'
 
 export const DAMAGED_REASON =
   'Damaged or rolled back: its encrypted fields, or the clear metadata they vouch for, were modified, truncated or moved.'
@@ -217,28 +218,27 @@ export class EntryCache {
     const opener = (this.opener ??= new BulkOpener(this.key))
     // The entry id follows "keywarden/v1\0<vault id>\0" in the associated data (ASCII).
     const idOffset = associatedText(this.vaultId, '', '').length - 1
-    opener.openRecords(chunk.blob, idOffset, (id, text, extra) => {
+    opener.openRecords(chunk.blob, idOffset, (id, text, bytes, extraStart, extraEnd) => {
       // The associated data holds the clear columns and version: an edit of them fails here.
       const meta = text === null ? null : decodeMetaText(text)
       if (!meta) {
         this.broken.set(id, DAMAGED_REASON)
         return
       }
-      // "updated_at|version", then "|status|time" when the key was validated.
-      const parts = extra.split('|')
+      const extra = readRowExtra(bytes, extraStart, extraEnd)
       const b = meta.bound
       const row: EntryRow = {
         id,
         style: b.style,
         status: b.status,
         created_at: b.createdAt,
-        updated_at: Number(parts[0]),
+        updated_at: extra.updatedAt,
         expires_at: b.expiresAt,
         last_rotated_at: b.lastRotatedAt,
         rotation_policy_days: b.rotationPolicyDays,
-        version: Number(parts[1]),
-        last_check_status: parts.length > 2 ? (parts[2] as ValidationStatus) : null,
-        last_check_at: parts.length > 2 ? Number(parts[3]) : null,
+        version: extra.version,
+        last_check_status: extra.checkStatus,
+        last_check_at: extra.checkAt,
       }
       this.put(row, meta, meta.history?.length ?? historyCounts.get(id) ?? 0)
     })
