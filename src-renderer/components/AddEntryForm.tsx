@@ -10,16 +10,24 @@ import { toKeywardenError } from '../lib/errors'
 import { buildEntryInput, EMPTY_FIELDS, type AddFields } from '../lib/entry-input'
 import {
   baseUrlProblem,
+  datesProblem,
+  environmentProblem,
   fieldOfError,
   guessStyle,
   keyProblem,
+  keyWarning,
   nameProblem,
+  notesProblem,
+  projectIdProblem,
   secretProblem,
+  tagsProblem,
   type FieldErrors,
   type FieldName,
 } from '../lib/field-checks'
+import { splitTags } from '../lib/format'
 import {
   API_TYPE_CHOICES,
+  dateInputToMs,
   ENTRY_STYLE_IDS,
   STYLE_FORMS,
   styleChoices,
@@ -45,8 +53,8 @@ function plainOf(fields: AddFields): PlainFields {
   return plain
 }
 
-/** What the form can tell about its fields by itself. */
-function checkFields(f: AddFields): FieldErrors {
+/** What the form can tell about its fields by itself, `now` being the time it is sent. */
+function checkFields(f: AddFields, now: number): FieldErrors {
   const form = STYLE_FORMS[f.style]
   const errors: FieldErrors = {}
   const name = nameProblem(f.name)
@@ -57,11 +65,35 @@ function checkFields(f: AddFields): FieldErrors {
     const secret = secretProblem(f.secret, f.key)
     if (secret) errors.secret = secret
   }
-  if (form.level && f.level === 'project' && !/^\d+$/.test(f.projectId.trim()))
-    errors.projectId = 'Type the project id: a whole number, as Wellows shows it.'
+  if (form.level && f.level === 'project') {
+    const projectId = projectIdProblem(f.projectId)
+    if (projectId) errors.projectId = projectId
+  }
   const url = baseUrlProblem(f.baseUrl)
   if (url) errors.baseUrl = url
+  const environment = environmentProblem(f.environment)
+  if (environment) errors.environment = environment
+  const tags = tagsProblem(splitTags(f.tags))
+  if (tags) errors.tags = tags
+  const notes = notesProblem(f.notes)
+  if (notes) errors.notes = notes
+  // A date typed in a date field is a choice made, not a word half typed: checked at once.
+  const issuedAt = f.issuedOn ? dateInputToMs(f.issuedOn, 'start') : null
+  const expiresAt = form.expiry === 'date' && f.expiry ? dateInputToMs(f.expiry) : null
+  Object.assign(errors, datesProblem(issuedAt, expiresAt, now))
   return errors
+}
+
+/** The fields the form shows for the chosen style (a refusal about another goes under the form). */
+function shownFields(f: AddFields): ReadonlySet<FieldName> {
+  const form = STYLE_FORMS[f.style]
+  const always: FieldName[] = ['name', 'key', 'issuedOn', 'environment', 'tags', 'baseUrl', 'notes']
+  const shown = new Set(always)
+  if (form.credential === 'id-secret') shown.add('secret')
+  if (form.owner) shown.add('owner')
+  if (form.level && f.level === 'project') shown.add('projectId')
+  if (form.expiry !== 'never') shown.add('expiry')
+  return shown
 }
 
 export function AddEntryForm() {
@@ -86,10 +118,11 @@ export function AddEntryForm() {
     if (Object.keys(plain).length > 0) draft.setFields((prev) => ({ ...prev, ...plain }))
     if (serverError && serverError.field in patch) setServerError(null)
   }
-  const checks = checkFields(f)
+  const checks = checkFields(f, Date.now())
   const fieldError = (name: FieldName): string | null =>
     (serverError?.field === name ? serverError.message : null) ??
-    (touched.has(name) ? (checks[name] ?? null) : null)
+    (touched.has(name) || name === 'issuedOn' || name === 'expiry' ? (checks[name] ?? null) : null)
+  const warning = touched.has('key') && !fieldError('key') ? keyWarning(f.style, f.key) : null
   const leave = (name: FieldName) => () =>
     setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)))
 
@@ -120,7 +153,8 @@ export function AddEntryForm() {
     } catch (e) {
       const failure = toKeywardenError(e)
       const field = fieldOfError(failure.field, failure.message)
-      if (field) {
+      // Next to its field when the form shows that field; otherwise under the form.
+      if (field && shownFields(f).has(field)) {
         setServerError({ field, message: failure.message })
         setError(null)
       } else setError(failure.message)
@@ -167,7 +201,7 @@ export function AddEntryForm() {
           onPaste={pasted}
           error={fieldError('key')}
           note={
-            offer && (
+            offer ? (
               <span className="offer">
                 This looks like a {styleLabel(offer)} key.
                 <button
@@ -184,6 +218,8 @@ export function AddEntryForm() {
                   Keep {styleLabel(f.style)}
                 </button>
               </span>
+            ) : (
+              warning
             )
           }
           placeholder={form.keyPlaceholder}
@@ -236,9 +272,9 @@ export function AddEntryForm() {
           </>
         )}
         <ExpiryField style={f.style} value={f.expiry} onChange={(expiry) => set({ expiry })} />
-        {serverError?.field === 'expiry' && (
+        {fieldError('expiry') && (
           <p className="field-error wide" role="alert">
-            {serverError.message}
+            {fieldError('expiry')}
           </p>
         )}
         <TextField
@@ -246,17 +282,22 @@ export function AddEntryForm() {
           type="date"
           value={f.issuedOn}
           onChange={(issuedOn) => set({ issuedOn })}
+          error={fieldError('issuedOn')}
         />
         <TextField
           label="Environment"
           value={f.environment}
           onChange={(environment) => set({ environment })}
+          onBlur={leave('environment')}
+          error={fieldError('environment')}
           placeholder="production"
         />
         <TextField
           label="Tags (comma-separated)"
           value={f.tags}
           onChange={(tags) => set({ tags })}
+          onBlur={leave('tags')}
+          error={fieldError('tags')}
         />
         <TextField
           label="Check against (base URL, optional)"
@@ -269,7 +310,19 @@ export function AddEntryForm() {
         />
         <label className="wide">
           Notes
-          <textarea rows={2} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
+          <textarea
+            rows={2}
+            value={f.notes}
+            onChange={(e) => set({ notes: e.target.value })}
+            onBlur={leave('notes')}
+            aria-invalid={fieldError('notes') ? true : undefined}
+            aria-describedby={fieldError('notes') ? 'add-notes-error' : undefined}
+          />
+          {fieldError('notes') && (
+            <span className="field-error" id="add-notes-error" role="alert">
+              {fieldError('notes')}
+            </span>
+          )}
         </label>
         <ErrorLine message={error} wide />
         <div className="wide">

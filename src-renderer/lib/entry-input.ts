@@ -54,7 +54,15 @@ export function buildEntryInput(f: AddFields, now: number): EntryInput | { probl
     name: f.name.trim(),
     credential: { key: f.key.trim() },
   }
-  if (form.credential === 'id-secret') entry.credential.secret = f.secret.trim()
+  if (form.credential === 'id-secret') {
+    // BlazeMeter's id:secret pasted into the id field, with the secret field left empty.
+    const key = entry.credential.key
+    const colon = key.indexOf(':')
+    entry.credential =
+      colon >= 0 && f.secret.trim() === ''
+        ? { key: key.slice(0, colon), secret: key.slice(colon + 1) }
+        : { key, secret: f.secret.trim() }
+  }
   const scope: KeyScope = {}
   if (form.owner && f.owner.trim()) scope.account = f.owner.trim()
   if (form.level) {

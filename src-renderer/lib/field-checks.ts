@@ -35,7 +35,15 @@ export function keyProblem(style: EntryStyle, key: string): string | null {
   if (style === 'userplane' && !k.startsWith('uspl_'))
     return 'A Userplane key starts with uspl_. Copy the whole key from Userplane.'
   if (style === 'blazemeter') {
-    if (k.includes(':')) return null // id:secret pasted together: the vault splits it
+    // id:secret pasted together (as Taurus and BlazeMeter's docs write it): both halves count.
+    const colon = k.indexOf(':')
+    if (colon >= 0) {
+      if (!HEX24.test(k.slice(0, colon)))
+        return 'Before the colon goes the key id: 24 characters, 0–9 and a–f.'
+      if (!HEX72.test(k.slice(colon + 1)))
+        return 'After the colon goes the key secret: 72 characters, 0–9 and a–f.'
+      return null
+    }
     if (!HEX24.test(k)) return 'A BlazeMeter key id is 24 characters, 0–9 and a–f.'
     return null
   }
@@ -53,9 +61,85 @@ export function secretProblem(secret: string, key: string): string | null {
   return null
 }
 
+/**
+ * A note about a key the vault accepts but whose shape is not its provider's usual one (the
+ * main process warns the same way): shown as a hint, never blocking. Null when it looks right.
+ */
+export function keyWarning(style: EntryStyle, key: string): string | null {
+  const k = key.trim()
+  if (k === '' || keyProblem(style, k)) return null
+  if (style === 'webpagetest' && !/^A\.[0-9a-fA-F]{32}$/.test(k))
+    return 'WebPageTest keys are usually A. and 32 characters 0–9, a–f. Check you copied all of it.'
+  if (style === 'similarweb' && !/^[0-9a-f]{32}$/.test(k))
+    return 'Similarweb keys are usually 32 characters 0–9 and a–f. Check you copied all of it.'
+  return null
+}
+
+/** The longest texts the main process keeps (src-main/ipc/schemas.ts). */
+const MAX_NAME = 200
+const MAX_TAG = 64
+const MAX_TAGS = 50
+const MAX_NOTES = 10_000
+const MAX_PROJECT_ID = 2 ** 31
+
 /** What is wrong with a key's name, or null. */
 export function nameProblem(name: string): string | null {
-  return name.trim() === '' ? 'Give the key a name, e.g. the service that uses it.' : null
+  if (name.trim() === '') return 'Give the key a name, e.g. the service that uses it.'
+  return tooLong('name', name.trim(), MAX_NAME)
+}
+
+/** What is wrong with an environment, or null (it is optional). */
+export function environmentProblem(environment: string): string | null {
+  return tooLong('environment', environment.trim(), MAX_NAME)
+}
+
+/** What is wrong with comma-separated tags, or null. */
+export function tagsProblem(tags: readonly string[]): string | null {
+  if (tags.length > MAX_TAGS)
+    return `Keep it to ${MAX_TAGS} tags; remove ${tags.length - MAX_TAGS}.`
+  const long = tags.find((t) => t.length > MAX_TAG)
+  if (long !== undefined)
+    return `Shorten the tag “${long.slice(0, 12)}…” to ${MAX_TAG} characters or fewer.`
+  return null
+}
+
+/** What is wrong with the notes, or null. */
+export function notesProblem(notes: string): string | null {
+  return tooLong('notes', notes, MAX_NOTES)
+}
+
+/** What is wrong with a Wellows project id, or null. */
+export function projectIdProblem(projectId: string): string | null {
+  const id = projectId.trim()
+  if (!/^\d+$/.test(id) || Number(id) < 1 || Number(id) > MAX_PROJECT_ID)
+    return 'Type the project id: a whole number from 1 up, as Wellows shows it.'
+  return null
+}
+
+/**
+ * What is wrong with the day a key was issued and the day it expires, both as epoch ms (null:
+ * not set), for the fields they are about.
+ */
+export function datesProblem(
+  issuedAt: number | null,
+  expiresAt: number | null,
+  now: number,
+): { issuedOn?: string; expiry?: string } {
+  if (issuedAt !== null && issuedAt > now)
+    return { issuedOn: 'Pick today or an earlier day: a key cannot be issued in the future.' }
+  if (expiresAt !== null && expiresAt <= (issuedAt ?? now))
+    return {
+      expiry:
+        issuedAt === null
+          ? 'Pick a day after today, or leave the date empty if the key does not expire.'
+          : 'Pick an expiry day after the day the key was issued.',
+    }
+  return {}
+}
+
+function tooLong(what: string, text: string, max: number): string | null {
+  if (text.length <= max) return null
+  return `Shorten the ${what} to ${max.toLocaleString('en')} characters (it has ${text.length.toLocaleString('en')}).`
 }
 
 /** What is wrong with a base URL to check against, or null (it is optional). */

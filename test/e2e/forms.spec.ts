@@ -49,6 +49,64 @@ test('each provider’s malformed key: an error under the field, live after the 
   await expect(form.getByLabel('Name')).toHaveAccessibleDescription(/Give the key a name/)
 })
 
+test('dates, tags, notes, Wellows project ids and BlazeMeter id:secret: said next to the field', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await openView(page, 'Add key')
+  const form = page.getByRole('form', { name: 'Add a key' })
+  const send = () => form.getByRole('button', { name: 'Add key' }).click()
+  await form.getByLabel('Provider').selectOption({ label: 'Other service' })
+  await form.getByLabel('Name').fill('fields')
+  await form.getByLabel('API key').fill('sk_live_fields_0123456789')
+
+  const issued = form.getByLabel('Issued on (optional, for an existing key)')
+  await issued.fill('2099-01-01')
+  await expect(issued).toHaveAccessibleDescription(/Pick today or an earlier day/)
+  await issued.fill('')
+  await form.getByLabel('Expires on (optional)').fill('2020-01-01')
+  await expect(form.getByRole('alert')).toContainText(/Pick a day after today/)
+  await form.getByLabel('Expires on (optional)').fill('')
+
+  const tags = form.getByLabel('Tags (comma-separated)')
+  await tags.fill('ok, ' + 't'.repeat(70))
+  await tags.blur()
+  await expect(tags).toHaveAccessibleDescription(/Shorten the tag .* to 64 characters/)
+  await tags.fill('ok')
+  const notes = form.getByLabel('Notes')
+  await notes.fill('n'.repeat(10_050))
+  await send()
+  await expect(notes).toHaveAccessibleDescription(/Shorten the notes to 10,000 characters/)
+  await notes.fill('fine')
+
+  await form.getByLabel('Provider').selectOption({ label: 'Wellows' })
+  await form.getByLabel('API key').fill('wl_fields_0123456789abcdef')
+  await form.getByLabel('Key level').selectOption('project')
+  const project = form.getByLabel('Project id', { exact: true })
+  for (const bad of ['0', '99999999999999999999']) {
+    await project.fill(bad)
+    await send()
+    await expect(project).toHaveAccessibleDescription(/whole number from 1 up/)
+  }
+
+  await form.getByLabel('Provider').selectOption({ label: 'BlazeMeter' })
+  const id = form.getByLabel('Key id')
+  await id.fill('abc:def')
+  await send()
+  await expect(id).toHaveAccessibleDescription(/Before the colon goes the key id/)
+  await expect(form).not.toContainText(/secret is required|Too small|Too big|expected|at most 9007/)
+
+  // A key of an unusual shape is kept, with a hint under the field, not an error.
+  await form.getByLabel('Provider').selectOption({ label: 'WebPageTest' })
+  const key = form.getByLabel('API key')
+  await key.fill('A.' + 'z'.repeat(32))
+  await key.blur()
+  await expect(key).toHaveAccessibleDescription(/usually A\. and 32 characters/)
+  await expect(key).not.toHaveAttribute('aria-invalid', 'true')
+  await send()
+  await expect(page.getByRole('option', { name: /^fields/ })).toBeVisible()
+})
+
 test('pasting a key recognises its provider and offers to switch', async ({ app: page }) => {
   await createVault(page)
   await openView(page, 'Add key')

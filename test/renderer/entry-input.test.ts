@@ -20,6 +20,9 @@ describe('buildEntryInput', () => {
       NOW,
     )
     expect(b).toMatchObject({ credential: { key: 'id', secret: 's' } })
+    // id:secret pasted into the id field alone is sent as the two parts.
+    const pair = buildEntryInput(fields({ style: 'blazemeter', name: 'n', key: 'id:sec' }), NOW)
+    expect(pair).toMatchObject({ credential: { key: 'id', secret: 'sec' } })
     const w = buildEntryInput(
       fields({ style: 'webpagetest', name: 'n', key: 'k', secret: 'x' }),
       NOW,

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import {
   baseUrlProblem,
+  datesProblem,
+  environmentProblem,
   fieldOfError,
   guessStyle,
   keyProblem,
+  keyWarning,
+  nameProblem,
+  notesProblem,
+  projectIdProblem,
   secretProblem,
+  tagsProblem,
 } from '../../src-renderer/lib/field-checks'
 import { createRouter } from '../../src-main/ipc/router'
 import type { AppServices } from '../../src-main/services/app-services'
@@ -52,6 +59,47 @@ describe('fieldOfError', () => {
     expect(fieldOfError('expiresAt', 'x')).toBe('expiry')
     expect(fieldOfError('scope', 'The project id must be…')).toBe('projectId')
     expect(fieldOfError(undefined, 'Too many keys for this owner.')).toBeNull()
+  })
+})
+
+describe('checks beyond the key', () => {
+  const HEX24 = '0123456789abcdef01234567'
+  it('checks both halves of a BlazeMeter id:secret pasted together', () => {
+    expect(keyProblem('blazemeter', 'abc:def')).toMatch(/^Before the colon goes the key id/)
+    expect(keyProblem('blazemeter', `${HEX24}:short`)).toMatch(
+      /^After the colon goes the key secret/,
+    )
+    expect(keyProblem('blazemeter', `${HEX24}:${'a'.repeat(72)}`)).toBeNull()
+  })
+  it('warns (without refusing) about WebPageTest and Similarweb keys of an unusual shape', () => {
+    expect(keyWarning('webpagetest', 'A.' + 'z'.repeat(32))).toMatch(/usually A\. and 32/)
+    expect(keyWarning('webpagetest', 'A.' + 'F'.repeat(32))).toBeNull()
+    expect(keyWarning('similarweb', 'Z'.repeat(32))).toMatch(/usually 32 characters/)
+    expect(keyWarning('similarweb', 'a'.repeat(32))).toBeNull()
+    expect(keyWarning('generic', 'anything-at-all-0123')).toBeNull()
+    // A key that is refused gets its error, not also a warning.
+    expect(keyWarning('similarweb', 'short')).toBeNull()
+  })
+  it('says how long names, environments, tags and notes may be', () => {
+    expect(nameProblem('n'.repeat(201))).toMatch(/^Shorten the name to 200 characters/)
+    expect(nameProblem('n'.repeat(200))).toBeNull()
+    expect(environmentProblem('e'.repeat(201))).toMatch(/^Shorten the environment/)
+    expect(tagsProblem(['t'.repeat(65)])).toMatch(/^Shorten the tag .* to 64 characters/)
+    expect(tagsProblem(Array.from({ length: 51 }, (_, i) => `t${i}`))).toMatch(/remove 1/)
+    expect(notesProblem('x'.repeat(10_001))).toMatch(/^Shorten the notes to 10,000/)
+  })
+  it('wants a Wellows project id from 1 up', () => {
+    for (const bad of ['', 'abc', '0', '1.5', '99999999999999999999'])
+      expect(projectIdProblem(bad)).toMatch(/whole number from 1 up/)
+    expect(projectIdProblem(' 42 ')).toBeNull()
+  })
+  it('puts a date problem on the date it is about', () => {
+    const now = Date.UTC(2026, 5, 1)
+    const day = 86_400_000
+    expect(datesProblem(now + day, null, now).issuedOn).toMatch(/earlier day/)
+    expect(datesProblem(null, now - day, now).expiry).toMatch(/after today/)
+    expect(datesProblem(now - 10 * day, now - 20 * day, now).expiry).toMatch(/after the day/)
+    expect(datesProblem(now - day, now + day, now)).toEqual({})
   })
 })
 
