@@ -6,8 +6,10 @@
  */
 import { useState, type FormEvent } from 'react'
 import type { EntryDetail, RotateInput } from '../../src-main/ipc/contract'
-import { errorCode, errorMessage, getApi } from '../api'
+import { errorCode, getApi } from '../api'
+import { toKeywardenError } from '../lib/errors'
 import { expirySentence, rotateExpiresAt, rotatePrefill } from '../lib/expiry'
+import { fieldOfError, keyProblem, secretProblem } from '../lib/field-checks'
 import { useNow } from '../lib/hooks'
 import { STYLE_FORMS } from '../lib/styles'
 import { useDraft } from '../lib/use-draft'
@@ -43,11 +45,28 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
   const [secret, setSecret] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  /** Credential fields left once (or all, after a submit): their errors follow the typing. */
+  const [touched, setTouched] = useState<ReadonlySet<'key' | 'secret'>>(new Set())
+  /** The main process's refusal of the key or the secret, until that field changes. */
+  const [serverError, setServerError] = useState<{ field: 'key' | 'secret'; message: string }>()
   const now = useNow(60_000)
   const prefill = rotatePrefill(entry.style, entry, now)
   const expiry = draft.fields.expiry ?? prefill.value
   const fromServer = entry.origin === 'keyserver'
   const idSecret = form.credential === 'id-secret'
+  // BlazeMeter: an empty key id keeps the current one; every other style needs the new key.
+  const checks = {
+    key: fromServer || (idSecret && key.trim() === '') ? null : keyProblem(entry.style, key),
+    secret: fromServer || !idSecret ? null : secretProblem(secret, ''),
+  }
+  const fieldError = (name: 'key' | 'secret'): string | null =>
+    (serverError?.field === name ? serverError.message : null) ??
+    (touched.has(name) ? checks[name] : null)
+  const leave = (name: 'key' | 'secret') => () => setTouched((prev) => new Set(prev).add(name))
+  const typed = (name: 'key' | 'secret', set: (v: string) => void) => (value: string) => {
+    set(value)
+    if (serverError?.field === name) setServerError(undefined)
+  }
 
   async function run(input: RotateInput) {
     setBusy(true)
@@ -57,7 +76,13 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
       useUi.getState().notify(`Rotated “${entry.name}”. The previous key is in its history.`)
       onDone()
     } catch (e) {
-      setError(errorMessage(e))
+      const failure = toKeywardenError(e)
+      // A refused key or secret is said next to its field; anything else under the form.
+      const field = fieldOfError(failure.field, failure.message)
+      if (field === 'key' || field === 'secret') {
+        setServerError({ field, message: failure.message })
+        setError(null)
+      } else setError(failure.message)
       if (errorCode(e) === 'CHANGED_ELSEWHERE') await reload().catch(() => undefined)
     } finally {
       setBusy(false)
@@ -78,14 +103,16 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
     const expiresAt = form.expiry === 'never' ? null : rotateExpiresAt(expiry, prefill, at)
     if (expiresAt === 'invalid') return setError('The expiry date is not a valid date.')
     const input: RotateInput = { id: entry.id, expiresAt, expectedVersion: draft.fields.version }
+    if (checks.key || checks.secret) {
+      setTouched(new Set(['key', 'secret']))
+      return setError('Fix the fields marked above, then save again.')
+    }
     if (!fromServer) {
       if (idSecret) {
-        if (secret.trim() === '') return setError('Paste the new key secret.')
         // An empty key id keeps the current one: BlazeMeter regenerates the secret only.
         input.credential =
           key.trim() === '' ? { secret: secret.trim() } : { key: key.trim(), secret: secret.trim() }
       } else {
-        if (key.trim() === '') return setError('Paste the new key.')
         input.credential = { key: key.trim() }
       }
     }
@@ -112,7 +139,9 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
         <CredentialField
           label="Key id"
           value={key}
-          onChange={setKey}
+          onChange={typed('key', setKey)}
+          onBlur={leave('key')}
+          error={fieldError('key')}
           placeholder={`kept: ${entry.keyMask}`}
         />
       )}
@@ -120,7 +149,9 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
         <CredentialField
           label={idSecret ? 'New secret' : 'New key'}
           value={idSecret ? secret : key}
-          onChange={idSecret ? setSecret : setKey}
+          onChange={idSecret ? typed('secret', setSecret) : typed('key', setKey)}
+          onBlur={leave(idSecret ? 'secret' : 'key')}
+          error={fieldError(idSecret ? 'secret' : 'key')}
           placeholder={idSecret ? '72 hex characters' : form.keyPlaceholder}
         />
       )}

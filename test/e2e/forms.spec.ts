@@ -4,7 +4,7 @@
  * add, reveal and rotate work from the keyboard alone; at 900×700 no two controls overlap.
  */
 import type { Page } from '@playwright/test'
-import { createVault, expect, openView, test } from './fixtures'
+import { addKey, createVault, expect, openView, test } from './fixtures'
 
 const MALFORMED: { provider: string; key: string; says: RegExp }[] = [
   { provider: 'Userplane', key: 'sk_live_not_a_userplane_key', says: /starts with uspl_/ },
@@ -105,6 +105,39 @@ test('dates, tags, notes, Wellows project ids and BlazeMeter id:secret: said nex
   await expect(key).not.toHaveAttribute('aria-invalid', 'true')
   await send()
   await expect(page.getByRole('option', { name: /^fields/ })).toBeVisible()
+})
+
+test('rotate: a malformed new key is said under its field, live after the first blur', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await addKey(page, { provider: 'Userplane', name: 'up-rotate', key: 'uspl_' + 'a'.repeat(40) })
+  await page.getByRole('button', { name: 'Rotate' }).click()
+  const rotate = page.getByRole('form', { name: 'Rotate key' })
+  const key = rotate.getByLabel('New key', { exact: true })
+  await key.fill('sk_live_wrong_provider_0123')
+  await expect(key).not.toHaveAttribute('aria-invalid', 'true')
+  await key.blur()
+  await expect(key).toHaveAccessibleDescription(/A Userplane key starts with uspl_/)
+  await key.fill('uspl_' + 'b'.repeat(40))
+  await expect(key).not.toHaveAttribute('aria-invalid', 'true')
+  await key.fill('')
+  await rotate.getByRole('button', { name: 'Save new key' }).click()
+  await expect(key).toHaveAccessibleDescription(/Paste the key/)
+  await expect(rotate).not.toContainText(/Too small|expected string|is required/)
+
+  // BlazeMeter: the new secret is checked the same way.
+  await addKey(page, {
+    provider: 'BlazeMeter',
+    name: 'bm-rotate',
+    key: '0123456789abcdef01234567',
+    secret: 'ab'.repeat(36),
+  })
+  await page.getByRole('button', { name: 'Rotate' }).click()
+  const secret = rotate.getByLabel('New secret')
+  await secret.fill('not-hex')
+  await secret.blur()
+  await expect(secret).toHaveAccessibleDescription(/72 characters, 0–9 and a–f/)
 })
 
 test('pasting a key recognises its provider and offers to switch', async ({ app: page }) => {
