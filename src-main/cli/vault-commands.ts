@@ -18,6 +18,7 @@ import type { Vault } from '../vault'
 import { VaultError } from '../vault/errors'
 import { defaultVaultPath } from '../vault/paths'
 import { DEFAULT_KDF, type EntryInput, type EntryPatch, type EntrySummary } from '../vault/types'
+import { entryTable, formatTime } from './entry-table'
 import { CliError, PasswordSource, fromEnvOption, vaultOptions, type VaultOptions } from './io'
 
 const HOUR_MS = 3_600_000
@@ -212,34 +213,8 @@ function resolveEntry(vault: Vault, ref: string): EntrySummary {
   throw new CliError('No entry has that id or name (keywarden list shows them).')
 }
 
-function formatTime(t: number | null): string {
-  return t === null ? 'never' : new Date(t).toISOString().slice(0, 10)
-}
-
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n')
-}
-
-function printTable(entries: EntrySummary[]): void {
-  if (entries.length === 0) {
-    process.stdout.write('No entries.\n')
-    return
-  }
-  const rows = entries.map((e) => [
-    e.id,
-    STYLE_RULES[e.style].displayName,
-    e.name,
-    e.status,
-    formatTime(e.expiresAt),
-  ])
-  const head = ['ID', 'PROVIDER', 'NAME', 'STATUS', 'EXPIRES']
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (r: string[]): string =>
-    r
-      .map((c, i) => c.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd()
-  process.stdout.write([head, ...rows].map(line).join('\n') + '\n')
 }
 
 function printDetail(vault: Vault, id: string): void {
@@ -353,7 +328,7 @@ export function registerVaultCommands(program: Command): void {
         const entries = opts.search !== undefined ? vault.search(opts.search) : vault.list()
         if (opts.json) printJson({ entries, damaged: vault.damaged() })
         else {
-          printTable(entries)
+          process.stdout.write(entryTable(entries))
           for (const d of vault.damaged())
             process.stderr.write(`keywarden: entry ${d.id} cannot be opened: ${d.reason}\n`)
         }
