@@ -14,6 +14,7 @@ import { SERVER_STYLES, type ServerStyle } from '../providers'
 import { logRequest } from './context'
 import { faultReply } from './fault-replies'
 import { registerProviderDocs } from './provider-openapi'
+import type { KeyRecord } from './keys'
 import type { Namespace, NamespaceRegistry } from './namespaces'
 import { registerBlazemeter } from './styles/blazemeter'
 import { registerSimilarweb } from './styles/similarweb'
@@ -104,21 +105,30 @@ export function presentedCredentials(req: FastifyRequest): string[] {
 /**
  * On a shared backend the key index is a cache: a credential it does not know may have been
  * issued by another instance a moment ago. Look such credentials up in storage (one query for
- * all of a request's candidates) before the handler judges them; a known key costs nothing.
+ * all of a request's candidates) before the handler judges them. A callback hook, not an async
+ * one: a known key continues synchronously, and only a miss waits for the database.
  */
-async function lookUpMisses(req: FastifyRequest): Promise<void> {
+function lookUpMisses(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
   const ctx = req.kwCtx
-  if (!ctx) return
+  if (!ctx) return done()
   const misses = presentedCredentials(req).filter((c) => !ctx.keys.findByCredential(c))
-  if (misses.length === 0) return
+  if (misses.length === 0) return done()
+  const before = ctx.keys.writeCount()
+  let read: Promise<KeyRecord[]>
   try {
-    const before = ctx.keys.writeCount()
-    const found = await ctx.keys.lookUp(misses)
-    // A write of ours during the read (a revoke here) is newer than what was read: keep it.
-    if (ctx.keys.writeCount() === before) for (const k of found) ctx.keys.adoptMiss(k)
+    read = ctx.keys.lookUp(misses)
   } catch {
-    // Storage unreachable: the credential is judged on what this instance knows.
+    return done()
   }
+  read.then(
+    (found) => {
+      // A write of ours during the read (a revoke here) is newer than what was read: keep it.
+      if (ctx.keys.writeCount() === before) for (const k of found) ctx.keys.adoptMiss(k)
+      done()
+    },
+    // Storage unreachable: the credential is judged on what this instance knows.
+    () => done(),
+  )
 }
 
 /**
