@@ -13,6 +13,7 @@ import {
   ClockBody,
   CreateNamespaceBody,
   NamespaceView,
+  clockTarget,
   describeIssues,
 } from './schemas'
 
@@ -76,7 +77,9 @@ export function registerNamespaceAdmin(
     const ns = registry.mustGet(req.params.name)
     const body = parse(ClockBody, req.body)
     const offsetMs =
-      'at' in body ? Date.parse(body.at) - (ns.now() - ns.clockOffsetMs) : body.offsetSeconds * 1000
+      body.at !== undefined
+        ? clockTarget(body.at) - (ns.now() - ns.clockOffsetMs)
+        : body.offsetSeconds! * 1000
     return clockView(registry.setClockOffset(ns.name, offsetMs))
   })
   admin.post('/admin/v1/namespaces/:name/clock/advance', async (req: NameReq) => {

@@ -131,20 +131,44 @@ export const CreateNamespaceBody = z
   })
   .describe('A new isolated namespace.')
 
-export const ClockBody = z
-  .union([
-    z.strictObject({
-      at: z.iso.datetime({ offset: true }).describe('Set the clock to this time.'),
-    }),
-    z.strictObject({
-      offsetSeconds: z
+/** What a test sends as a time: an ISO 8601 time with its offset, a date, or epoch milliseconds. */
+const AT_FORMS =
+  'give an ISO 8601 time with its offset ("2027-01-01T00:00:00Z"), a date ("2027-01-01", UTC midnight) or epoch milliseconds'
+const ClockAt = z
+  .union(
+    [
+      z.iso.datetime({ offset: true }),
+      z.iso.date(),
+      // From 1973 on: a smaller number is more likely epoch seconds, which would land in 1970.
+      z
         .number()
-        .min(-100 * 365 * 86_400)
-        .max(100 * 365 * 86_400)
-        .describe("Set the clock this far from the server's time."),
-    }),
-  ])
-  .describe("Set a namespace's clock; it keeps running from there.")
+        .int({ error: AT_FORMS })
+        .min(1e11, { error: AT_FORMS })
+        .max(8.64e15, { error: AT_FORMS }),
+    ],
+    { error: AT_FORMS },
+  )
+  .describe('Set the clock to this time.')
+
+export const ClockBody = z
+  .strictObject({
+    at: ClockAt.optional(),
+    offsetSeconds: z
+      .number()
+      .min(-100 * 365 * 86_400)
+      .max(100 * 365 * 86_400)
+      .optional()
+      .describe("Set the clock this far from the server's time."),
+  })
+  .refine((b) => (b.at === undefined) !== (b.offsetSeconds === undefined), {
+    message: 'give exactly one of at or offsetSeconds',
+  })
+  .describe("Set a namespace's clock (`at` or `offsetSeconds`); it keeps running from there.")
+
+/** The epoch milliseconds a clock body's `at` names. */
+export function clockTarget(at: string | number): number {
+  return typeof at === 'number' ? at : Date.parse(at)
+}
 
 export const AdvanceBody = z
   .strictObject({

@@ -44,6 +44,32 @@ describe('a namespace clock', () => {
     expect((await fx.admin('PUT', `/admin/v1/namespaces/${a}/clock`, {})).status).toBe(400)
   })
 
+  it('{at} takes what a test sends: ISO time with offset, a date, epoch ms; else a clear 400', async () => {
+    const a = await namespace()
+    const put = (body: unknown) => fx.admin('PUT', `/admin/v1/namespaces/${a}/clock`, body)
+    expect((await put({ at: '2027-03-01T02:00:00+02:00' })).body.now).toBe(
+      '2027-03-01T00:00:00.000Z',
+    )
+    expect((await put({ at: Date.UTC(2027, 5, 1, 12) })).body.now).toBe('2027-06-01T12:00:00.000Z')
+    expect((await put({ at: '2027-07-04' })).body.now).toBe('2027-07-04T00:00:00.000Z')
+    for (const at of ['tomorrow', '2027-07-04T00:00:00', 1_798_761_600, -5, 1.5e12 + 0.5, true]) {
+      const bad = await put({ at })
+      expect(bad.status, String(at)).toBe(400)
+      expect(bad.body.message, String(at)).toMatch(
+        /^at: give an ISO 8601 time .* epoch milliseconds$/,
+      )
+    }
+    const both = await put({ at: '2027-07-04', offsetSeconds: 5 })
+    expect(both.body).toEqual({
+      error: 'invalid-body',
+      message: 'body: give exactly one of at or offsetSeconds',
+    })
+    // The refused calls left the clock where the last good one put it.
+    expect((await fx.admin('GET', `/admin/v1/namespaces/${a}/clock`)).body.now).toBe(
+      '2027-07-04T00:00:00.000Z',
+    )
+  })
+
   it('31 days on a 30-day key: each provider gives its exact "expired" answer', async () => {
     const ns = await namespace()
     const p = `/ns/${ns}`
