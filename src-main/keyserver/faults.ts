@@ -26,7 +26,9 @@ export const FaultRuleSchema = z
     probability: z.number().min(0).max(1).optional(),
     kind: z.enum(['status', 'latency', 'drop', 'hang']),
     status: z
-      .union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)])
+      .union([z.literal(429), z.literal(500), z.literal(502), z.literal(503)], {
+        error: 'one of 429, 500, 502 or 503',
+      })
       .optional()
       .describe('kind "status": the HTTP status to answer.'),
     retryAfterSeconds: z

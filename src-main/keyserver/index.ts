@@ -11,7 +11,7 @@ import { AdminError } from './errors'
 import { NamespaceRegistry } from './namespaces'
 import { isLoopbackHost } from './hosts'
 import { RING_SIZE, RequestLog, type RequestLogEntry } from './request-log'
-import { registerProviders } from './routing'
+import { faultUnrouted, registerProviders } from './routing'
 import {
   ensureDataDir,
   hmacSecretFromEnv,
@@ -73,7 +73,7 @@ export { isLoopbackHost } from './hosts'
 export const BODY_LIMIT_BYTES = 64 * 1024
 
 /** Every fastify error becomes JSON in the admin error shape; messages never echo the body. */
-function installErrorHandling(app: FastifyInstance): void {
+function installErrorHandling(app: FastifyInstance, registry: NamespaceRegistry): void {
   app.setErrorHandler((error: FastifyError | AdminError, req, reply) => {
     if (error instanceof AdminError)
       return reply.code(error.status).send({ error: error.code, message: error.message })
@@ -102,7 +102,10 @@ function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((req, reply) => {
     const q = req.url.indexOf('?')
     const path = q === -1 ? req.url : req.url.slice(0, q)
-    return reply.code(404).send({ error: 'not-found', message: `No route ${req.method} ${path}` })
+    faultUnrouted(registry, req, reply, () => {
+      void reply.code(404).send({ error: 'not-found', message: `No route ${req.method} ${path}` })
+    })
+    return reply
   })
   // Provider clients post forms (WebPageTest runtest); anything else is read as text so that a
   // wrong content type on the admin API is a 400 from its schema, not a crash.
@@ -178,7 +181,7 @@ export async function startKeyServer(options: KeyServerOptions): Promise<KeyServ
     // On loopback the admin API answers only to its own Host (DNS rebinding); beyond loopback
     // any name may reach it, and the token is what guards it.
     let hosts: Set<string> | null = null
-    installErrorHandling(app)
+    installErrorHandling(app, registry)
     app.get('/healthz', async () => ({ status: 'ok' }))
     registerAdmin(app, {
       registry,

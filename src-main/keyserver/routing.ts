@@ -40,7 +40,7 @@ function applyFaults(
   ns: Namespace,
   req: FastifyRequest,
   reply: FastifyReply,
-  done: HookHandlerDoneFunction,
+  done: () => void,
 ): void {
   if (!ns.faults.active) return done()
   const where = providerPath(req.url)
@@ -72,6 +72,23 @@ function applyFaults(
       logRequest(ns.ctx, req, where.provider, null, 0, 'fault')
       return
   }
+}
+
+/**
+ * A provider path the emulation has no route for (say Taurus's /api/v4/masters/…) still meets
+ * the namespace's fault rules, so a rule on `/**` or on that path fires as the user wrote it;
+ * without a fault it answers `notFound`.
+ */
+export function faultUnrouted(
+  registry: NamespaceRegistry,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  notFound: () => void,
+): void {
+  const parts = req.url.split('?', 1)[0]!.split('/')
+  const ns = parts[1] === 'ns' ? registry.get(parts[2] ?? '') : registry.default
+  if (!ns || !providerPath(req.url)) return notFound()
+  applyFaults(ns, req, reply, notFound)
 }
 
 function mountProviders(scope: FastifyInstance): void {

@@ -146,6 +146,46 @@ describe('seeded faults', () => {
     ])
   })
 
+  it('fires on provider paths the emulation has no route for; elsewhere those stay 404', async () => {
+    await namespaceWith(fx, 'unrouted', 's', [
+      {
+        provider: 'blazemeter',
+        pathGlob: '/api/v4/masters/**',
+        everyNth: 1,
+        kind: 'status',
+        status: 503,
+      },
+      { provider: 'similarweb', pathGlob: '/v9/**', everyNth: 1, kind: 'latency', ms: 20 },
+    ])
+    const base = `${fx.server.url}/ns/unrouted`
+    const master = await fetch(`${base}/blazemeter/api/v4/masters/7/status`)
+    expect(master.status).toBe(503)
+    expect(master.headers.get('x-keywarden-fault')).toBe('status-503; rule=0')
+    expect(await master.json()).toEqual({
+      api_version: 4,
+      error: { code: 503, message: 'Service Unavailable' },
+      result: null,
+    })
+    // A latency fault delays the 404 and marks it.
+    const slow = await fetch(`${base}/similarweb/v9/anything`)
+    expect(slow.status).toBe(404)
+    expect(slow.headers.get('x-keywarden-fault')).toBe('latency-20ms; rule=1')
+    // Paths no rule matches, the default namespace and unknown namespaces: a plain 404.
+    for (const url of [
+      `${base}/blazemeter/api/v4/nothing-here`,
+      `${fx.server.url}/blazemeter/api/v4/masters/7/status`,
+      `${fx.server.url}/ns/no-such-ns/blazemeter/api/v4/masters/7/status`,
+    ]) {
+      const res = await fetch(url)
+      expect(res.status, url).toBe(404)
+      expect(res.headers.get('x-keywarden-fault'), url).toBeNull()
+    }
+    const log = await fx.admin('GET', '/admin/v1/log?namespace=unrouted')
+    expect(log.body.entries.map((e: Json) => [e.status, e.fault])).toEqual([
+      [503, 'status-503; rule=0'],
+    ])
+  })
+
   it('refuses malformed rules with 400 and reads them back', async () => {
     await fx.admin('POST', '/admin/v1/namespaces', { name: 'bad-rules' })
     const put = (rules: Json[]) =>
@@ -159,6 +199,8 @@ describe('seeded faults', () => {
       { provider: 'userplane', pathGlob: 'no-slash', everyNth: 2, kind: 'drop' },
     ])
       expect((await put([rule])).status, JSON.stringify(rule)).toBe(400)
+    const teapot = await put([{ provider: 'userplane', everyNth: 1, kind: 'status', status: 418 }])
+    expect(teapot.body.message).toBe('rules.0.status: one of 429, 500, 502 or 503')
     const ok = await put([{ provider: 'userplane', everyNth: 2, kind: 'drop' }])
     expect(ok.body.rules).toEqual([
       { provider: 'userplane', pathGlob: '/**', everyNth: 2, kind: 'drop' },
