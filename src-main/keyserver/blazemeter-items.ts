@@ -31,6 +31,8 @@ const FIRST_TEST = 9_000_001
 export class BlazemeterItems {
   private readonly projects = new Map<number, BlazemeterProject>()
   private readonly tests = new Map<number, BlazemeterTest>()
+  /** Per owner, the project with the lowest id (the default one): read on every /user call. */
+  private readonly firstOf = new Map<string, BlazemeterProject>()
 
   constructor(
     private readonly store: KeyServerStorage,
@@ -47,7 +49,7 @@ export class BlazemeterItems {
       const id = Number(r.id)
       const created = Number(r.createdAt)
       if (r.kind === 'project')
-        this.projects.set(id, {
+        this.remember({
           id,
           owner: r.owner,
           workspaceId: Number(r.parentId),
@@ -73,6 +75,11 @@ export class BlazemeterItems {
     return [this.addProject(owner, workspaceId, 'Default project', now)]
   }
 
+  /** The owner's default project (their first), made when they have none. */
+  defaultProject(owner: string, workspaceId: number, now: number): BlazemeterProject {
+    return this.firstOf.get(owner) ?? this.projectsOf(owner, workspaceId, now)[0]!
+  }
+
   project(id: number): BlazemeterProject | undefined {
     return this.projects.get(id)
   }
@@ -89,7 +96,7 @@ export class BlazemeterItems {
       createdAt: now,
     })
     const p = { id, owner, workspaceId, name, created: now }
-    this.projects.set(id, p)
+    this.remember(p)
     return p
   }
 
@@ -125,8 +132,15 @@ export class BlazemeterItems {
     return t
   }
 
+  private remember(p: BlazemeterProject): void {
+    this.projects.set(p.id, p)
+    const first = this.firstOf.get(p.owner)
+    if (!first || p.id < first.id) this.firstOf.set(p.owner, p)
+  }
+
   /** Forget the caches (the namespace's reset); the caller clears the table. */
   clear(): void {
+    this.firstOf.clear()
     this.projects.clear()
     this.tests.clear()
   }

@@ -146,6 +146,16 @@ export const BzUser = z.object({
   lastName: z.string(),
   enabled: z.boolean(),
   roles: z.array(z.string()),
+  defaultProject: z
+    .object({
+      id: z.number().int(),
+      name: z.string(),
+      accountId: z.number().int(),
+      workspaceId: z.number().int(),
+    })
+    .describe(
+      "The key owner's default project; Taurus starts its account and workspace walk here.",
+    ),
 })
 export const BzAccount = z.object({
   id: z.number().int(),
@@ -172,7 +182,10 @@ export const BzTest = z.object({
   id: z.number().int(),
   name: z.string(),
   projectId: z.number().int(),
-  configuration: z.record(z.string(), z.unknown()),
+  configuration: z
+    .object({ type: z.string() })
+    .catchall(z.unknown())
+    .describe('Always has a type (Taurus filters tests by it); "taurus" when created without one.'),
   created: z.number().int(),
   updated: z.number().int(),
 })

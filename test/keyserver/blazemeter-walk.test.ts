@@ -74,6 +74,9 @@ class BlazeMeterClient {
   createTest = async (name: string, projectId: number) =>
     (await this.request('/api/v4/tests', { name, projectId, configuration: { type: 'taurus' } }))
       .result
+  /** Any call, for what the helpers above do not cover (a test without configuration, …). */
+  call = (path: string, body?: unknown) => this.request(path, body)
+  testsIn = (params: Record<string, string | number>) => this.all('/api/v4/tests', params)
 }
 
 async function walk(client: BlazeMeterClient) {
@@ -170,6 +173,72 @@ describe('BlazeMeter: the walk real clients do', () => {
     await expect(client.createProject('', workspace.id)).rejects.toMatchObject({
       status: 400,
       body: { api_version: 4, result: null, error: { code: 400 } },
+    })
+  })
+
+  it("Taurus's default path: /user names the default project, its account and workspace", async () => {
+    // What Taurus's ProjectFinder does when the config names no account, workspace or project.
+    const key = await fx.issue({ style: 'blazemeter', owner: 'default-path' })
+    const client = new BlazeMeterClient(`${fx.server.url}/blazemeter`, key.credential)
+    const me = await client.user()
+    expect(me.defaultProject).toEqual({
+      id: expect.any(Number),
+      name: 'Default project',
+      accountId: expect.any(Number),
+      workspaceId: expect.any(Number),
+    })
+    const account = (await client.accounts()).find(
+      (a: Json) => a.id === me.defaultProject.accountId,
+    )
+    expect(account).toBeDefined()
+    const workspace = (await client.call(`/api/v4/workspaces/${me.defaultProject.workspaceId}`))
+      .result
+    expect(workspace).toMatchObject({ id: me.defaultProject.workspaceId, accountId: account.id })
+    const project = await client.project(me.defaultProject.id)
+    expect(project.workspaceId).toBe(workspace.id)
+    // Workspace-wide search by name, filtered on configuration.type as Taurus does.
+    const found = await client.testsIn({ workspaceId: workspace.id, name: 'taurus-test' })
+    expect(found).toEqual([])
+    const made = (
+      await client.call('/api/v4/tests', {
+        name: 'taurus-test',
+        projectId: project.id,
+        configuration: { type: 'external' },
+      })
+    ).result
+    const again = await client.testsIn({ workspaceId: workspace.id, name: 'taurus-test' })
+    expect(again.filter((t: Json) => t.configuration.type === 'external')).toEqual([made])
+    // The default project stays the same once others exist.
+    await client.createProject('later', workspace.id)
+    expect((await client.user()).defaultProject).toEqual(me.defaultProject)
+  })
+
+  it('every test has a configuration type; a start of a bad test id answers in the envelope', async () => {
+    const key = await fx.issue({ style: 'blazemeter', owner: 'typed' })
+    const client = new BlazeMeterClient(`${fx.server.url}/blazemeter`, key.credential)
+    const { defaultProject } = await client.user()
+    const bare = (
+      await client.call('/api/v4/tests', { name: 'plain', projectId: defaultProject.id })
+    ).result
+    expect(bare.configuration).toEqual({ type: 'taurus' })
+    const kept = (
+      await client.call('/api/v4/tests', {
+        name: 'jmeter',
+        projectId: defaultProject.id,
+        configuration: { type: 'jmeter', filename: 'a.jmx' },
+      })
+    ).result
+    expect(kept.configuration).toEqual({ type: 'jmeter', filename: 'a.jmx' })
+    await expect(
+      client.call('/api/v4/tests', {
+        name: 'odd',
+        projectId: defaultProject.id,
+        configuration: { type: 5 },
+      }),
+    ).rejects.toMatchObject({ status: 400, body: { api_version: 4, result: null } })
+    await expect(client.call('/api/v4/tests/not-a-number/start', {})).rejects.toMatchObject({
+      status: 404,
+      body: { api_version: 4, error: { code: 404 }, result: null },
     })
   })
 })

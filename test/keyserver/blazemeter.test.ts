@@ -34,6 +34,12 @@ describe('BlazeMeter', () => {
         lastName: 'Stone',
         enabled: true,
         roles: ['user'],
+        defaultProject: {
+          id: expect.any(Number),
+          name: 'Default project',
+          accountId: expect.any(Number),
+          workspaceId: expect.any(Number),
+        },
       },
     })
   })
@@ -64,8 +70,9 @@ describe('BlazeMeter', () => {
     )
     expect(missing.status).toBe(404)
     expect(missing.json()).toEqual({
-      result: null,
+      api_version: 4,
       error: { code: 404, message: 'Not Found: Test not found' },
+      result: null,
     })
   })
 

@@ -122,6 +122,13 @@ function intOf(v: unknown): number | null {
   return null
 }
 
+/** The owner's default project as `GET /api/v4/user` reports it (Taurus reads its ids). */
+export function defaultProjectOf(ctx: StyleContext, key: KeyRecord) {
+  const { accountId, workspaceId } = idsOf(ctx, key)
+  const project = ctx.blazemeter.defaultProject(key.owner, workspaceId, ctx.now())
+  return { id: project.id, name: project.name, accountId, workspaceId }
+}
+
 /** The owner's projects (the default one made on first use). */
 function ownProjects(ctx: StyleContext, key: KeyRecord): BlazemeterProject[] {
   return ctx.blazemeter.projectsOf(key.owner, idsOf(ctx, key).workspaceId, ctx.now())
@@ -292,20 +299,25 @@ export function registerBlazemeterWorkspace(
     route((ctx, req, reply, v) => {
       const body = bodyOf(req)
       const projectId = intOf(body?.projectId)
-      const configuration = body?.configuration ?? { type: 'taurus' }
+      const given = body?.configuration ?? {}
       if (
         !body ||
         !validName(body.name) ||
         projectId === null ||
-        typeof configuration !== 'object' ||
-        configuration === null ||
-        Array.isArray(configuration)
+        typeof given !== 'object' ||
+        given === null ||
+        Array.isArray(given)
       )
         return fail(ctx, req, reply, v, 400, 'Bad Request: name and projectId are required')
       if (v.key.readOnly) {
         logRequest(ctx, req, STYLE, v, 403, 'forbidden')
         return reply.code(403).send(forbidden)
       }
+      // Every BlazeMeter test has a type, and Taurus reads it when it filters a list: a test
+      // created without one is a Taurus test.
+      const configuration = { type: 'taurus', ...(given as Record<string, unknown>) }
+      if (typeof configuration.type !== 'string')
+        return fail(ctx, req, reply, v, 400, 'Bad Request: configuration.type is a string')
       ownProjects(ctx, v.key)
       const project = ctx.blazemeter.project(projectId)
       if (!project || project.owner !== v.key.owner)
@@ -314,7 +326,7 @@ export function registerBlazemeterWorkspace(
         v.key.owner,
         projectId,
         body.name,
-        configuration as Record<string, unknown>,
+        configuration,
         ctx.now(),
       )
       acceptRequest(ctx, req, STYLE, v)

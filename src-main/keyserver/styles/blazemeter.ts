@@ -5,7 +5,7 @@
  * The account/workspace/project/test walk real clients do lives in blazemeter-workspace.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { registerBlazemeterWorkspace } from './blazemeter-workspace'
+import { defaultProjectOf, registerBlazemeterWorkspace } from './blazemeter-workspace'
 import {
   acceptRequest,
   authenticate,
@@ -56,18 +56,19 @@ export function auth(ctx: StyleContext, req: FastifyRequest, reply: FastifyReply
 const user: Handler = (req, reply, ctx, verdict) => {
   const key = verdict!.key
   acceptRequest(ctx, req, STYLE, verdict!)
-  const u = ctx.accounts.user(key.owner)
-  const [firstName, ...rest] = (u?.displayName ?? key.owner).split(' ')
+  const u = ctx.accounts.ensureUser(key.owner, ctx.now())
+  const [firstName, ...rest] = u.displayName.split(' ')
   return reply.send({
     api_version: 4,
     error: null,
     result: {
-      id: u?.id ?? 0,
-      email: u?.email ?? '',
+      id: u.id,
+      email: u.email,
       firstName: firstName ?? '',
       lastName: rest.join(' '),
       enabled: true,
       roles: [verdict!.key.readOnly ? 'viewer' : 'user'],
+      defaultProject: defaultProjectOf(ctx, key),
     },
   })
 }
@@ -79,7 +80,11 @@ const startTest: Handler = (req, reply, ctx, verdict) => {
     logRequest(ctx, req, STYLE, verdict, 404, 'not-found')
     return reply
       .code(404)
-      .send({ result: null, error: { code: 404, message: 'Not Found: Test not found' } })
+      .send({
+        api_version: 4,
+        error: { code: 404, message: 'Not Found: Test not found' },
+        result: null,
+      })
   }
   if (key.readOnly) {
     logRequest(ctx, req, STYLE, verdict, 403, 'forbidden')
