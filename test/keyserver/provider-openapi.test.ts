@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { SERVER_STYLES } from '../../src-main/providers'
@@ -37,6 +38,22 @@ describe('per-provider OpenAPI documents', () => {
       expect(under.paths).toEqual(doc.paths)
     },
   )
+
+  it('every document (the five providers and the admin API) passes an OpenAPI 3.1 validator', async () => {
+    const docs = await Promise.all([
+      ...SERVER_STYLES.map(async (s) => (await call(fx, `/${s}/openapi.json`)).json()),
+      (await fx.admin('GET', '/admin/openapi.json')).body,
+    ])
+    for (const doc of docs) {
+      // validate() dereferences in place: give it a copy. It throws, naming the fault, if invalid.
+      const checked = await SwaggerParser.validate(structuredClone(doc))
+      expect(checked.openapi, doc.info?.title).toBe('3.1.0')
+    }
+    // The validator is not a rubber stamp: a broken document is refused.
+    const broken = (await call(fx, '/wellows/openapi.json')).json()
+    broken.paths['/api/v1/validate'].get.responses = 'none'
+    await expect(SwaggerParser.validate(broken)).rejects.toThrow()
+  })
 
   it('documents response schemas generated from the zod schemas', async () => {
     const doc = (await call(fx, '/blazemeter/openapi.json')).json()
