@@ -68,7 +68,12 @@ export class IntegritySession {
   check(cache: EntryCache, acceptOlder: boolean): void {
     const header = this.store.header() as HeaderRow
     const seen = this.lastSeen.get(this.vaultId)
-    const read = readIntegrity(header, this.macKey)
+    let read = readIntegrity(header, this.macKey, { lines: false })
+    // One pass over the manifest both checks its lines and compares them with the cache (10k
+    // entries: two passes were a fifth of the check). What it finds is applied only once every
+    // line proved well-formed: a malformed manifest is a damaged record, and marks nothing.
+    const found = read.state === 'ok' ? this.compare(read.manifest, cache) : null
+    if (found === null && read.state === 'ok') read = { state: 'damaged' }
     if (read.state === 'absent') {
       // A vault from before integrity records. If this machine saw it with one, it was put back.
       if (seen && seen.counter > 0 && !acceptOlder) throw new VaultOlderError(seen.at, null)
@@ -77,7 +82,7 @@ export class IntegritySession {
       this.committed()
       return
     }
-    if (read.state === 'damaged') {
+    if (read.state === 'damaged' || found === null) {
       // Nothing can be named; the next commit writes a fresh record from the rows as they are.
       cache.broken.set(INTEGRITY_RECORD_ID, INTEGRITY_DAMAGED_REASON)
       this.takeOutsideFromRows(cache)
@@ -86,22 +91,11 @@ export class IntegritySession {
     }
     if (seen && read.counter < seen.counter && !acceptOlder)
       throw new VaultOlderError(seen.at, read.at)
-    this.outside = new Map()
-    let listed = 0
-    forEachManifestLine(read.manifest, (id, recorded) => {
-      const c = cache.get(id)
-      if (c) {
-        listed++
-        if (c.summary.version < recorded) cache.markBroken(id, ROLLED_BACK_REASON)
-        else if (c.summary.version > recorded) cache.markBroken(id, NEWER_REASON)
-        if (c.summary.version !== recorded) this.outside.set(id, recorded)
-        return
-      }
-      this.outside.set(id, recorded)
-      if (!cache.broken.has(id)) cache.broken.set(id, DELETED_REASON)
-    })
+    this.outside = found.outside
+    for (const [id, reason] of found.marks) cache.markBroken(id, reason)
+    for (const id of found.deleted) if (!cache.broken.has(id)) cache.broken.set(id, DELETED_REASON)
     // Rows the manifest does not list: removed earlier and put back. Rare; only then a set.
-    if (listed < cache.entries.size) {
+    if (found.listed < cache.entries.size + found.marks.length) {
       const ids = new Set<string>()
       forEachManifestLine(read.manifest, (id) => ids.add(id))
       for (const id of [...cache.entries.keys()])
@@ -110,6 +104,40 @@ export class IntegritySession {
     this.stamp = this.store.entriesStamp()
     const state = { counter: read.counter, at: read.at }
     this.lastSeen.record(this.vaultId, state, { replace: acceptOlder })
+  }
+
+  /**
+   * Compare the manifest's lines with the cache, changing nothing: the entries at another
+   * version than recorded (to mark), those recorded but not open (deleted, or already damaged),
+   * the recorded versions of both (kept outside the cache), and how many lines named an open
+   * entry. Null when a line is malformed.
+   */
+  private compare(
+    manifest: Uint8Array,
+    cache: EntryCache,
+  ): {
+    marks: [string, string][]
+    deleted: string[]
+    outside: Map<string, number>
+    listed: number
+  } | null {
+    const marks: [string, string][] = []
+    const deleted: string[] = []
+    const outside = new Map<string, number>()
+    let listed = 0
+    const ok = forEachManifestLine(manifest, (id, recorded) => {
+      const c = cache.get(id)
+      if (c) {
+        listed++
+        if (c.summary.version < recorded) marks.push([id, ROLLED_BACK_REASON])
+        else if (c.summary.version > recorded) marks.push([id, NEWER_REASON])
+        if (c.summary.version !== recorded) outside.set(id, recorded)
+        return
+      }
+      outside.set(id, recorded)
+      deleted.push(id)
+    })
+    return ok ? { marks, deleted, outside, listed } : null
   }
 
   /**

@@ -104,6 +104,23 @@ describe('integrity record: rows', () => {
     again.close()
   })
 
+  it('names a removed row put back even when another row was rolled back too', async () => {
+    const { path, ids } = await threeEntries()
+    const removed = snapshotRow(path, ids[1])
+    const older = snapshotRow(path, ids[0])
+    const v = await unlocked(path)
+    v.remove(ids[1])
+    v.update(ids[0], { name: 'renamed' })
+    v.close()
+    putRowBack(path, removed)
+    putRowBack(path, older)
+    const again = await unlocked(path)
+    expect(reasons(again)[ids[0]]).toMatch(/older copy/)
+    expect(reasons(again)[ids[1]]).toMatch(/removed earlier and has been put back/)
+    expect(again.list().map((e) => e.id)).toEqual([ids[2]])
+    again.close()
+  })
+
   it('names an entry whose clear expiry or version was edited in the file', async () => {
     const { path, ids } = await threeEntries()
     const db = rawDb(path)
