@@ -1,5 +1,5 @@
 /** The panel for one entry: facts, secrets, and what can be done with the key. */
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import {
   History as HistoryIcon,
   Pencil,
@@ -35,6 +35,8 @@ export function EntryDetail(props: { id: string }) {
   const [panel, setPanel] = useState<Panel>(() => draftPanel(id))
   const [checking, setChecking] = useState(false)
   const now = useNow()
+  /** The buttons that open each panel: Escape closes the panel and puts focus back on its button. */
+  const openers = useRef<Partial<Record<Panel, HTMLButtonElement | null>>>({})
 
   useEffect(() => {
     let live = true
@@ -80,9 +82,19 @@ export function EntryDetail(props: { id: string }) {
   const check = lastCheckBadge(detail.lastCheck, now)
   const idSecret = STYLE_FORMS[detail.style].credential === 'id-secret'
   const toggle = (p: Panel) => setPanel(panel === p ? 'none' : p)
+  /** Close the open panel (its Cancel, by keyboard) and return focus to what opened it. */
+  function closeOnEscape(event: KeyboardEvent) {
+    if (event.key !== 'Escape' || panel === 'none') return
+    event.preventDefault()
+    if (panel === 'rotate' || panel === 'edit')
+      useDrafts.getState().discard({ form: panel, entryId: id })
+    openers.current[panel]?.focus()
+    setPanel('none')
+  }
 
   return (
-    <section className="detail-pane" aria-label="Key details">
+    // Escape anywhere in the pane closes the open panel or question, as a dialog's would.
+    <section className="detail-pane" aria-label="Key details" onKeyDown={closeOnEscape}>
       <header className="detail-head">
         <ProviderIcon style={detail.style} size={22} />
         <h2>{detail.name}</h2>
@@ -123,15 +135,30 @@ export function EntryDetail(props: { id: string }) {
           <Icon as={ShieldCheck} />
           {checking ? 'Checking…' : 'Check now'}
         </button>
-        <button type="button" onClick={() => toggle('rotate')} aria-expanded={panel === 'rotate'}>
+        <button
+          type="button"
+          ref={(el) => void (openers.current.rotate = el)}
+          onClick={() => toggle('rotate')}
+          aria-expanded={panel === 'rotate'}
+        >
           <Icon as={RotateCw} />
           Rotate
         </button>
-        <button type="button" onClick={() => toggle('edit')} aria-expanded={panel === 'edit'}>
+        <button
+          type="button"
+          ref={(el) => void (openers.current.edit = el)}
+          onClick={() => toggle('edit')}
+          aria-expanded={panel === 'edit'}
+        >
           <Icon as={Pencil} />
           Edit
         </button>
-        <button type="button" onClick={() => toggle('history')} aria-expanded={panel === 'history'}>
+        <button
+          type="button"
+          ref={(el) => void (openers.current.history = el)}
+          onClick={() => toggle('history')}
+          aria-expanded={panel === 'history'}
+        >
           <Icon as={HistoryIcon} />
           History ({detail.historyCount})
         </button>
@@ -149,6 +176,7 @@ export function EntryDetail(props: { id: string }) {
         <button
           type="button"
           className="danger"
+          ref={(el) => void (openers.current.delete = el)}
           onClick={() => toggle('delete')}
           aria-expanded={panel === 'delete'}
         >
@@ -164,16 +192,29 @@ export function EntryDetail(props: { id: string }) {
         <History id={id} revision={revision} hasSecret={detail.hasSecret} idSecret={idSecret} />
       )}
       {panel === 'delete' && (
-        <div className="confirm" role="alertdialog" aria-labelledby="delete-title">
+        <div
+          className="confirm"
+          role="alertdialog"
+          aria-labelledby="delete-title"
+          aria-describedby="delete-text"
+        >
           <h3 id="delete-title">Delete this key?</h3>
-          <p>
+          <p id="delete-text">
             Delete “{detail.name}” and its history from the vault? This cannot be undone. The key
             itself stays valid at the provider until you revoke it there.
           </p>
           <button type="button" className="danger" onClick={remove}>
             Delete permanently
           </button>
-          <button type="button" onClick={() => setPanel('none')}>
+          {/* Focus starts on the safe answer: Enter right away cancels. */}
+          <button
+            type="button"
+            autoFocus
+            onClick={() => {
+              openers.current.delete?.focus()
+              setPanel('none')
+            }}
+          >
             Cancel
           </button>
         </div>

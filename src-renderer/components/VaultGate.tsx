@@ -1,5 +1,5 @@
 /** The screens before the vault is open: create a vault, or unlock it. */
-import { useEffect, useId, useState, type FormEvent } from 'react'
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react'
 import { ShieldCheck } from 'lucide-react'
 import { formatDateTime, passwordStrength, waitText } from '../lib/format'
 import { useNow } from '../lib/hooks'
@@ -72,6 +72,7 @@ export function CreateVault() {
 /** The vault exists and is locked: the password, back-off, and what is due (without names). */
 export function Unlock() {
   const [password, setPassword] = useState('')
+  const formRef = useRef<HTMLFormElement>(null)
   const { busy, error, errorCode, retryAt, older } = useSession()
   const now = useNow(500)
   const waitMs = Math.max(0, retryAt - now)
@@ -97,6 +98,8 @@ export function Unlock() {
   function cancelOlder() {
     setPassword('')
     useSession.getState().clearError()
+    // Focus goes back to where the question came from.
+    formRef.current?.querySelector('input')?.focus()
   }
 
   let message: string | null = null
@@ -106,7 +109,12 @@ export function Unlock() {
   return (
     <main className="gate">
       <GateBrand />
-      <form className="card gate-card" onSubmit={submit} aria-labelledby="unlock-title">
+      <form
+        ref={formRef}
+        className="card gate-card"
+        onSubmit={submit}
+        aria-labelledby="unlock-title"
+      >
         <h1 id="unlock-title">Unlock Keywarden</h1>
         <PasswordField
           label="Master password"
@@ -151,12 +159,18 @@ function OlderVaultDialog(props: {
 }) {
   const { older, busy } = props
   const titleId = useId()
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  // The question takes focus when it appears, on its safe answer; Escape is Cancel.
+  useEffect(() => cancelRef.current?.focus(), [])
   return (
     <section
       className="card gate-card confirm"
       role="alertdialog"
       aria-modal="true"
       aria-labelledby={titleId}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !busy) props.onCancel()
+      }}
     >
       <h2 id={titleId}>This vault is older</h2>
       <p>
@@ -167,7 +181,7 @@ function OlderVaultDialog(props: {
       <button type="button" className="primary" disabled={busy} onClick={props.onOpen}>
         Open anyway
       </button>
-      <button type="button" disabled={busy} onClick={props.onCancel}>
+      <button type="button" ref={cancelRef} disabled={busy} onClick={props.onCancel}>
         Cancel
       </button>
     </section>
