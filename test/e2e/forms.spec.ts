@@ -210,45 +210,57 @@ test('keyboard only: add, reveal and rotate a key, with a visible focus ring', a
   await expect(page.getByRole('button', { name: /History \(1\)/ })).toBeVisible()
 })
 
-test.describe('at 900×700', () => {
-  test.use({ viewport: { width: 900, height: 700 } })
+for (const [width, height] of [
+  [900, 700],
+  [3840, 2160],
+] as const)
+  test.describe(`at ${width}×${height}`, () => {
+    test.use({ viewport: { width, height } })
 
-  test('no two interactive elements overlap on any screen', async ({ app: page }) => {
-    await createVault(page)
-    const screens: [string, () => Promise<void>][] = [
-      ['keys', async () => openView(page, 'Keys')],
-      ['add', async () => openView(page, 'Add key')],
-      ['reminders', async () => openView(page, /Reminders/)],
-      ['key server', async () => openView(page, 'Key server')],
-      ['import and export', async () => openView(page, 'Import & export')],
-      ['audit log', async () => openView(page, 'Audit log')],
-      ['settings', async () => openView(page, 'Settings')],
-    ]
-    for (const [name, open] of screens) {
-      await open()
-      await page.waitForTimeout(50)
-      const overlaps = await page.evaluate(() => {
-        const els = [
-          ...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]'),
-        ].filter((el) => (el as HTMLElement).offsetParent !== null)
-        const boxes = els.map((el) => ({ el, r: el.getBoundingClientRect() }))
-        const found: string[] = []
-        for (let i = 0; i < boxes.length; i++)
-          for (let j = i + 1; j < boxes.length; j++) {
-            const a = boxes[i]!
-            const b = boxes[j]!
-            if (a.el.contains(b.el) || b.el.contains(a.el)) continue
-            const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left)
-            const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top)
-            if (x > 1 && y > 1)
-              found.push(`${a.el.outerHTML.slice(0, 60)} × ${b.el.outerHTML.slice(0, 60)}`)
-          }
-        // Nothing wider than the window either.
-        if (document.documentElement.scrollWidth > window.innerWidth)
-          found.push('horizontal scroll')
-        return found
-      })
-      expect(overlaps, name).toEqual([])
-    }
+    test('no two interactive elements overlap on any screen, none stretched', async ({
+      app: page,
+    }) => {
+      await createVault(page)
+      // A key, so the Keys screen shows its row and its details with every action.
+      await addKey(page, { provider: 'Userplane', name: 'layout', key: 'uspl_' + 'c'.repeat(40) })
+      const screens: [string, () => Promise<void>][] = [
+        ['keys', async () => openView(page, 'Keys')],
+        ['add', async () => openView(page, 'Add key')],
+        ['reminders', async () => openView(page, /Reminders/)],
+        ['key server', async () => openView(page, 'Key server')],
+        ['import and export', async () => openView(page, 'Import & export')],
+        ['audit log', async () => openView(page, 'Audit log')],
+        ['settings', async () => openView(page, 'Settings')],
+      ]
+      for (const [name, open] of screens) {
+        await open()
+        await page.waitForTimeout(50)
+        const overlaps = await page.evaluate(() => {
+          const els = [
+            ...document.querySelectorAll('button, input, select, textarea, a[href], [tabindex]'),
+          ].filter((el) => (el as HTMLElement).offsetParent !== null)
+          const boxes = els.map((el) => ({ el, r: el.getBoundingClientRect() }))
+          const found: string[] = []
+          for (let i = 0; i < boxes.length; i++)
+            for (let j = i + 1; j < boxes.length; j++) {
+              const a = boxes[i]!
+              const b = boxes[j]!
+              if (a.el.contains(b.el) || b.el.contains(a.el)) continue
+              const x = Math.min(a.r.right, b.r.right) - Math.max(a.r.left, b.r.left)
+              const y = Math.min(a.r.bottom, b.r.bottom) - Math.max(a.r.top, b.r.top)
+              if (x > 1 && y > 1)
+                found.push(`${a.el.outerHTML.slice(0, 60)} × ${b.el.outerHTML.slice(0, 60)}`)
+            }
+          // Nothing wider than the window either.
+          if (document.documentElement.scrollWidth > window.innerWidth)
+            found.push('horizontal scroll')
+          // On a 4K window no field or button is stretched across it: lines stay readable.
+          for (const { el, r } of boxes)
+            if (r.width > 1600)
+              found.push(`stretched ${Math.round(r.width)}px: ${el.outerHTML.slice(0, 60)}`)
+          return found
+        })
+        expect(overlaps, name).toEqual([])
+      }
+    })
   })
-})
