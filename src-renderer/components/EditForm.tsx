@@ -1,9 +1,22 @@
 /** Edit what describes a key, and its expiry (never the key: that changes only by rotation). */
 import { useState, type FormEvent } from 'react'
 import type { EntryDetail, KeyStatus } from '../../src-main/ipc/contract'
-import { errorCode, errorMessage, getApi } from '../api'
+import { errorCode, getApi } from '../api'
 import { editFieldsOf, editPatch, rebaseFields, type EditFields } from '../lib/edit-fields'
+import { toKeywardenError } from '../lib/errors'
 import { editExpiresAt, expirySentence } from '../lib/expiry'
+import {
+  baseUrlProblem,
+  environmentProblem,
+  fieldOfError,
+  nameProblem,
+  notesProblem,
+  rotationProblem,
+  tagsProblem,
+  type FieldErrors,
+  type FieldName,
+} from '../lib/field-checks'
+import { splitTags } from '../lib/format'
 import { useNow } from '../lib/hooks'
 import { useDraft } from '../lib/use-draft'
 import { useEntries } from '../stores/entries'
@@ -16,6 +29,30 @@ const STATUS_CHOICES: readonly Choice<KeyStatus>[] = [
   { value: 'disabled', label: 'Disabled' },
   { value: 'revoked', label: 'Revoked' },
 ]
+
+/** What the form can tell about its fields by itself. */
+function checkFields(f: EditFields): FieldErrors {
+  const found: FieldErrors = {
+    name: nameProblem(f.name) ?? undefined,
+    environment: environmentProblem(f.environment) ?? undefined,
+    rotation: rotationProblem(f.rotation) ?? undefined,
+    tags: tagsProblem(splitTags(f.tags)) ?? undefined,
+    baseUrl: baseUrlProblem(f.baseUrl) ?? undefined,
+    notes: notesProblem(f.notes) ?? undefined,
+  }
+  return Object.fromEntries(Object.entries(found).filter(([, v]) => v)) as FieldErrors
+}
+
+/** The fields this form shows (a refusal about another goes under the form). */
+const SHOWN: ReadonlySet<FieldName> = new Set<FieldName>([
+  'name',
+  'environment',
+  'rotation',
+  'expiry',
+  'tags',
+  'baseUrl',
+  'notes',
+])
 
 /** What the form holds: the user's fields, the entry they started from, and its version. */
 interface EditState {
@@ -35,9 +72,21 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
   const { fields: f, base } = draft.fields
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  /** Fields left once (or all, after a submit): their errors show and follow the typing. */
+  const [touched, setTouched] = useState<ReadonlySet<FieldName>>(new Set())
+  /** The main process's refusal, on the field it named, until that field changes. */
+  const [serverError, setServerError] = useState<{ field: FieldName; message: string } | null>(null)
   const now = useNow()
-  const set = (patch: Partial<EditFields>) =>
+  const set = (patch: Partial<EditFields>) => {
     draft.setFields((s) => ({ ...s, fields: { ...s.fields, ...patch } }))
+    if (serverError && serverError.field in patch) setServerError(null)
+  }
+  const checks = checkFields(f)
+  const fieldError = (name: FieldName): string | null =>
+    (serverError?.field === name ? serverError.message : null) ??
+    (touched.has(name) ? (checks[name] ?? null) : null)
+  const leave = (name: FieldName) => () =>
+    setTouched((prev) => (prev.has(name) ? prev : new Set(prev).add(name)))
   const dates = { ...entry, lastRotatedAt: draft.fields.lastRotatedAt }
 
   /** The entry changed elsewhere: take its new values under the user's own changes. */
@@ -55,6 +104,11 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault()
+    const all = Object.keys(checks) as FieldName[]
+    if (all.length > 0) {
+      setTouched(new Set([...touched, ...all]))
+      return setError('Fix the fields marked above, then save again.')
+    }
     const patch = editPatch(dates, base, f)
     if ('problem' in patch) return setError(patch.problem)
     setBusy(true)
@@ -65,7 +119,13 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
       useUi.getState().notify('Saved.')
       onDone()
     } catch (e) {
-      setError(errorMessage(e))
+      const failure = toKeywardenError(e)
+      // Next to its field when the form shows it; otherwise under the form.
+      const field = fieldOfError(failure.field, failure.message)
+      if (field && SHOWN.has(field)) {
+        setServerError({ field, message: failure.message })
+        setError(null)
+      } else setError(failure.message)
       if (errorCode(e) === 'CHANGED_ELSEWHERE') await reload().catch(() => undefined)
     } finally {
       setBusy(false)
@@ -79,11 +139,19 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
 
   return (
     <form className="subform grid-form" onSubmit={submit} aria-label="Edit key">
-      <TextField label="Name" value={f.name} onChange={(name) => set({ name })} required />
+      <TextField
+        label="Name"
+        value={f.name}
+        onChange={(name) => set({ name })}
+        onBlur={leave('name')}
+        error={fieldError('name')}
+      />
       <TextField
         label="Environment"
         value={f.environment}
         onChange={(environment) => set({ environment })}
+        onBlur={leave('environment')}
+        error={fieldError('environment')}
       />
       <SelectField
         label="Status"
@@ -97,6 +165,8 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
         min={1}
         value={f.rotation}
         onChange={(rotation) => set({ rotation })}
+        onBlur={leave('rotation')}
+        error={fieldError('rotation')}
       />
       <div className="wide">
         <ExpiryField
@@ -105,6 +175,11 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
           onChange={(expiry) => set({ expiry })}
           clearable
         />
+        {fieldError('expiry') && (
+          <p className="field-error" role="alert">
+            {fieldError('expiry')}
+          </p>
+        )}
         {f.expiry !== base.expiry && (
           <p className="muted field-note" aria-live="polite">
             {expirySentence('The key', editExpiresAt(f.expiry, dates), now)}
@@ -116,6 +191,8 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
         wide
         value={f.tags}
         onChange={(tags) => set({ tags })}
+        onBlur={leave('tags')}
+        error={fieldError('tags')}
       />
       <TextField
         label="Check against (base URL)"
@@ -123,10 +200,24 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
         type="url"
         value={f.baseUrl}
         onChange={(baseUrl) => set({ baseUrl })}
+        onBlur={leave('baseUrl')}
+        error={fieldError('baseUrl')}
       />
       <label className="wide">
         Notes
-        <textarea rows={3} value={f.notes} onChange={(e) => set({ notes: e.target.value })} />
+        <textarea
+          rows={3}
+          value={f.notes}
+          onChange={(e) => set({ notes: e.target.value })}
+          onBlur={leave('notes')}
+          aria-invalid={fieldError('notes') ? true : undefined}
+          aria-describedby={fieldError('notes') ? 'edit-notes-error' : undefined}
+        />
+        {fieldError('notes') && (
+          <span className="field-error" id="edit-notes-error" role="alert">
+            {fieldError('notes')}
+          </span>
+        )}
       </label>
       <ErrorLine message={error} wide />
       <div className="wide">

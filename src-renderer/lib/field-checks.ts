@@ -19,6 +19,7 @@ export type FieldName =
   | 'tags'
   | 'environment'
   | 'notes'
+  | 'rotation'
 
 /** Errors by field; a field without an entry is fine. */
 export type FieldErrors = Partial<Record<FieldName, string>>
@@ -116,6 +117,15 @@ export function projectIdProblem(projectId: string): string | null {
   return null
 }
 
+/** What is wrong with a rotation policy in days, or null (empty: the provider's default). */
+export function rotationProblem(days: string): string | null {
+  const d = days.trim()
+  if (d === '') return null
+  if (!/^\d+$/.test(d) || Number(d) < 1 || Number(d) > 3650)
+    return 'Type a whole number of days from 1 to 3650, or leave it empty for the provider’s default.'
+  return null
+}
+
 /**
  * What is wrong with the day a key was issued and the day it expires, both as epoch ms (null:
  * not set), for the fields they are about.
@@ -190,6 +200,7 @@ export function fieldOfError(field: string | undefined, message: string): FieldN
   if (/tags/.test(path)) return 'tags'
   if (/environment/.test(path)) return 'environment'
   if (/notes/.test(path)) return 'notes'
+  if (/rotationPolicyDays/.test(path)) return 'rotation'
   if (path) return null
   // No path (older main process, or a vault-side check): the words name the field.
   if (/\bsecret\b/i.test(message)) return 'secret'

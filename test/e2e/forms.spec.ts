@@ -140,6 +140,33 @@ test('rotate: a malformed new key is said under its field, live after the first 
   await expect(secret).toHaveAccessibleDescription(/72 characters, 0–9 and a–f/)
 })
 
+test('edit: each field’s problem under it, live after the first blur, no browser bubble', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await addKey(page, { provider: 'Other service', name: 'edit-me', key: 'sk_live_edit_0123456789' })
+  await page.getByRole('button', { name: 'Edit' }).click()
+  const edit = page.getByRole('form', { name: 'Edit key' })
+  const name = edit.getByLabel('Name', { exact: true })
+  await name.fill('')
+  await name.blur()
+  await expect(name).toHaveAccessibleDescription(/Give the key a name/)
+  await name.fill('edited')
+  await expect(name).not.toHaveAttribute('aria-invalid', 'true')
+  const rotation = edit.getByLabel('Rotate every (days)')
+  await rotation.fill('0')
+  await edit.getByLabel('Tags (comma-separated)').fill('t'.repeat(70))
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await expect(rotation).toHaveAccessibleDescription(/whole number of days from 1 to 3650/)
+  await expect(edit.getByLabel('Tags (comma-separated)')).toHaveAccessibleDescription(
+    /Shorten the tag/,
+  )
+  await rotation.fill('90')
+  await edit.getByLabel('Tags (comma-separated)').fill('ok')
+  await edit.getByRole('button', { name: 'Save' }).click()
+  await expect(page.getByRole('heading', { level: 2, name: 'edited' })).toBeVisible()
+})
+
 test('pasting a key recognises its provider and offers to switch', async ({ app: page }) => {
   await createVault(page)
   await openView(page, 'Add key')

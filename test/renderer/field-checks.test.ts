@@ -10,6 +10,7 @@ import {
   nameProblem,
   notesProblem,
   projectIdProblem,
+  rotationProblem,
   secretProblem,
   tagsProblem,
 } from '../../src-renderer/lib/field-checks'
@@ -92,6 +93,13 @@ describe('checks beyond the key', () => {
     for (const bad of ['', 'abc', '0', '1.5', '99999999999999999999'])
       expect(projectIdProblem(bad)).toMatch(/whole number from 1 up/)
     expect(projectIdProblem(' 42 ')).toBeNull()
+  })
+  it('wants a rotation policy of 1 to 3650 whole days, or none', () => {
+    for (const bad of ['0', '-3', '2.5', 'weekly', '3651'])
+      expect(rotationProblem(bad)).toMatch(/whole number of days from 1 to 3650/)
+    expect(rotationProblem('')).toBeNull()
+    expect(rotationProblem('90')).toBeNull()
+    expect(fieldOfError('patch.rotationPolicyDays', 'x')).toBe('rotation')
   })
   it('puts a date problem on the date it is about', () => {
     const now = Date.UTC(2026, 5, 1)
