@@ -115,6 +115,15 @@ function installErrorHandling(app: FastifyInstance, registry: NamespaceRegistry)
     (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   )
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body))
+  // An empty body sent with `content-type: application/json` (curl with a shared header list,
+  // on DELETE or reset) is no body, not malformed JSON; others go to fastify's own parser,
+  // which also refuses prototype poisoning.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).trim() === '') return done(null, undefined)
+    void json(req, body as string, done)
+  })
 }
 
 /** Start the key server; resolves once it is listening. */

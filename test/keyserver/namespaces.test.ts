@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SERVER_STYLES, validationRequest, type ServerStyle } from '../../src-main/providers'
-import { call, startFixture, type Fixture, type Json } from './helpers'
+import { ADMIN_TOKEN, call, startFixture, type Fixture, type Json } from './helpers'
 
 let fx: Fixture
 beforeAll(async () => {
@@ -117,6 +117,29 @@ describe('namespaces', () => {
     expect(accepted('userplane', await validate('/ns/iso-a', 'userplane', other.credential))).toBe(
       true,
     )
+  })
+
+  it('DELETE and reset take an empty body sent with content-type: application/json', async () => {
+    // What curl does with one shared header list for every call (as in the README's CI example).
+    const send = (method: string, path: string, body?: string) =>
+      fetch(`${fx.server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body,
+      })
+    expect((await fx.admin('POST', '/admin/v1/namespaces', { name: 'curl-job' })).status).toBe(201)
+    expect((await send('POST', '/admin/v1/namespaces/curl-job/reset')).status).toBe(200)
+    const gone = await send('DELETE', '/admin/v1/namespaces/curl-job', '')
+    expect(gone.status).toBe(200)
+    expect(await gone.json()).toEqual({ deleted: 'curl-job' })
+    // A body that is there is still judged: malformed, poisoned and missing fields are 400s.
+    const malformed = await send('POST', '/admin/v1/namespaces', '{"name":')
+    expect(await malformed.json()).toMatchObject({ error: 'malformed-json' })
+    const poisoned = await send('POST', '/admin/v1/namespaces', '{"name":"p","__proto__":{"x":1}}')
+    expect(poisoned.status).toBe(400)
+    const empty = await send('POST', '/admin/v1/namespaces', '')
+    expect(empty.status).toBe(400)
+    expect(await empty.json()).toMatchObject({ error: 'invalid-body' })
   })
 
   it('namespaces, their keys and clocks survive a restart', async () => {

@@ -47,7 +47,7 @@ describe('per-provider OpenAPI documents', () => {
     for (const doc of docs) {
       // validate() dereferences in place: give it a copy. It throws, naming the fault, if invalid.
       const checked = await SwaggerParser.validate(structuredClone(doc))
-      expect(checked.openapi, doc.info?.title).toBe('3.1.0')
+      expect((checked as { openapi?: string }).openapi, doc.info?.title).toBe('3.1.0')
     }
     // The validator is not a rubber stamp: a broken document is refused.
     const broken = (await call(fx, '/wellows/openapi.json')).json()
