@@ -25,6 +25,19 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return result.data
 }
 
+/**
+ * What users send besides the documented shape: a seed as a number (`"seed": 42`), and the
+ * rules as a bare list. Both are read as the documented shape, which the schema then judges.
+ */
+function lenient(body: unknown, rulesList = false): unknown {
+  if (rulesList && Array.isArray(body)) return { rules: body }
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const seed = (body as { seed?: unknown }).seed
+    if (typeof seed === 'number' && Number.isFinite(seed)) return { ...body, seed: String(seed) }
+  }
+  return body
+}
+
 /** Per provider, the base URL a client of that namespace uses. */
 export function baseUrlsOf(base: string, name: string): Record<string, string> {
   const prefix = name === DEFAULT_NAMESPACE ? base : `${base}/ns/${name}`
@@ -53,7 +66,7 @@ export function registerNamespaceAdmin(
   baseUrl: () => string,
 ): void {
   admin.post('/admin/v1/namespaces', async (req, reply) => {
-    const body = parse(CreateNamespaceBody, req.body)
+    const body = parse(CreateNamespaceBody, lenient(req.body))
     return reply.code(201).send(view(registry.create(body.name, body.seed), baseUrl()))
   })
   admin.get('/admin/v1/namespaces', async () => ({
@@ -93,7 +106,7 @@ export function registerNamespaceAdmin(
     return { rules: ns.faults.rules, seed: ns.faults.seed }
   })
   admin.put('/admin/v1/namespaces/:name/faults', async (req: NameReq) => {
-    const body = parse(FaultsBody, req.body)
+    const body = parse(FaultsBody, lenient(req.body, true))
     const ns = registry.setFaults(req.params.name, body.rules, body.seed)
     return { rules: ns.faults.rules, seed: ns.faults.seed }
   })

@@ -186,6 +186,28 @@ describe('seeded faults', () => {
     ])
   })
 
+  it('takes the rules as a bare list and a seed as a number, replaying like the same string', async () => {
+    expect(
+      (await fx.admin('POST', '/admin/v1/namespaces', { name: 'num-1', seed: 7 })).body.seed,
+    ).toBe('7')
+    const bare = await fx.admin('PUT', '/admin/v1/namespaces/num-1/faults', MIXED_RULES)
+    expect(bare.status, JSON.stringify(bare.body)).toBe(200)
+    expect(bare.body).toMatchObject({ seed: '7', rules: [{ provider: 'userplane' }, {}, {}] })
+    await namespaceWith(fx, 'num-2', '7', MIXED_RULES)
+    expect(await replay(fx, 'num-1')).toEqual(await replay(fx, 'num-2'))
+    const seeded = await fx.admin('PUT', '/admin/v1/namespaces/num-1/faults', {
+      rules: [],
+      seed: 9,
+    })
+    expect(seeded.body).toEqual({ rules: [], seed: '9' })
+    // Anything else is still judged by the schema.
+    const bad = await fx.admin('PUT', '/admin/v1/namespaces/num-1/faults', {
+      rules: [],
+      seed: true,
+    })
+    expect(bad.status).toBe(400)
+  })
+
   it('refuses malformed rules with 400 and reads them back', async () => {
     await fx.admin('POST', '/admin/v1/namespaces', { name: 'bad-rules' })
     const put = (rules: Json[]) =>
