@@ -106,9 +106,10 @@ export function acceptRequest(
   req: FastifyRequest,
   style: ServerStyle,
   verdict: Verdict & { key: KeyRecord },
+  status = 200,
 ): void {
   recordUse(ctx, verdict.key)
-  logRequest(ctx, req, style, verdict, 200, 'ok')
+  logRequest(ctx, req, style, verdict, status, 'ok')
 }
 
 /** The outcome name for a refusal, as the request log shows it. */

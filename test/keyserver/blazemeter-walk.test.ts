@@ -229,6 +229,14 @@ describe('BlazeMeter: the walk real clients do', () => {
       })
     ).result
     expect(kept.configuration).toEqual({ type: 'jmeter', filename: 'a.jmx' })
+    // The request log shows the status the client got: 201 for a create.
+    const log = await fx.admin('GET', '/admin/v1/log?limit=1000')
+    const creates = log.body.entries.filter(
+      (e: Json) =>
+        e.method === 'POST' && e.path === '/blazemeter/api/v4/tests' && e.outcome === 'ok',
+    )
+    expect(creates.length).toBeGreaterThanOrEqual(2)
+    expect(creates.every((e: Json) => e.status === 201)).toBe(true)
     await expect(
       client.call('/api/v4/tests', {
         name: 'odd',

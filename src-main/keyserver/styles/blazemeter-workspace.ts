@@ -255,7 +255,7 @@ export function registerBlazemeterWorkspace(
         return fail(ctx, req, reply, v, 404, 'Not Found: Workspace not found')
       ownProjects(ctx, v.key)
       const project = ctx.blazemeter.addProject(v.key.owner, workspaceId, body.name, ctx.now())
-      acceptRequest(ctx, req, STYLE, v)
+      acceptRequest(ctx, req, STYLE, v, 201)
       return ok(reply, projectView(project, 0), 201)
     }),
   )
@@ -329,7 +329,7 @@ export function registerBlazemeterWorkspace(
         configuration,
         ctx.now(),
       )
-      acceptRequest(ctx, req, STYLE, v)
+      acceptRequest(ctx, req, STYLE, v, 201)
       return ok(reply, testView(test), 201)
     }),
   )
