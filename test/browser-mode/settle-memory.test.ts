@@ -1,13 +1,14 @@
 /**
- * Browser mode's collection after an unlock: one full collection a while after it, cancelled by
- * a lock (so it never lands in the next unlock), none for other events or after the server stops.
+ * Browser mode's collections: one full collection (two passes) a while after an unlock, one at
+ * once on a lock (which cancels a pending one, so none lands in the next unlock), none for other
+ * events or after the server stops.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { expect, it } from 'vitest'
 import { fullCollection, settleMemoryAfterUnlock } from '../../src-main/browser-mode/settle-memory'
 import { EventBus } from '../../src-main/services/events'
 
-it('runs one collection after an unlock; a lock cancels it; other events do nothing', async () => {
+it('collects after an unlock and at a lock, which cancels the pending one; other events do nothing', async () => {
   const events = new EventBus()
   let runs = 0
   const stop = settleMemoryAfterUnlock(events, () => runs++, 30)
@@ -15,17 +16,20 @@ it('runs one collection after an unlock; a lock cancels it; other events do noth
   await sleep(80)
   expect(runs).toBe(0)
   events.emit('vault-unlocked', {})
+  // The lock collects right away (one pass) and the unlock's pending collection is dropped.
   events.emit('vault-locked', { reason: 'user' })
+  expect(runs).toBe(1)
   await sleep(80)
-  expect(runs).toBe(0)
+  expect(runs).toBe(1)
   events.emit('vault-unlocked', {})
   events.emit('vault-unlocked', {})
   await sleep(120)
-  expect(runs).toBe(1)
+  // One settled collection for the two unlocks, of two passes.
+  expect(runs).toBe(3)
   events.emit('vault-unlocked', {})
   stop()
   await sleep(80)
-  expect(runs).toBe(1)
+  expect(runs).toBe(3)
   expect(events.size).toBe(0)
 })
 
