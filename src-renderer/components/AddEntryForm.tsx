@@ -21,6 +21,7 @@ import {
   projectIdProblem,
   secretProblem,
   tagsProblem,
+  withNextStep,
   type FieldErrors,
   type FieldName,
 } from '../lib/field-checks'
@@ -155,7 +156,7 @@ export function AddEntryForm() {
       const field = fieldOfError(failure.field, failure.message)
       // Next to its field when the form shows that field; otherwise under the form.
       if (field && shownFields(f).has(field)) {
-        setServerError({ field, message: failure.message })
+        setServerError({ field, message: withNextStep(failure.message) })
         setError(null)
       } else setError(failure.message)
     } finally {

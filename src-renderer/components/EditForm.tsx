@@ -13,6 +13,7 @@ import {
   notesProblem,
   rotationProblem,
   tagsProblem,
+  withNextStep,
   type FieldErrors,
   type FieldName,
 } from '../lib/field-checks'
@@ -123,7 +124,7 @@ export function EditForm(props: { entry: EntryDetail; onDone: () => void }) {
       // Next to its field when the form shows it; otherwise under the form.
       const field = fieldOfError(failure.field, failure.message)
       if (field && SHOWN.has(field)) {
-        setServerError({ field, message: failure.message })
+        setServerError({ field, message: withNextStep(failure.message) })
         setError(null)
       } else setError(failure.message)
       if (errorCode(e) === 'CHANGED_ELSEWHERE') await reload().catch(() => undefined)

@@ -9,7 +9,7 @@ import type { EntryDetail, RotateInput } from '../../src-main/ipc/contract'
 import { errorCode, getApi } from '../api'
 import { toKeywardenError } from '../lib/errors'
 import { expirySentence, rotateExpiresAt, rotatePrefill } from '../lib/expiry'
-import { fieldOfError, keyProblem, secretProblem } from '../lib/field-checks'
+import { fieldOfError, keyProblem, secretProblem, withNextStep } from '../lib/field-checks'
 import { useNow } from '../lib/hooks'
 import { STYLE_FORMS } from '../lib/styles'
 import { useDraft } from '../lib/use-draft'
@@ -82,7 +82,7 @@ export function RotateForm(props: { entry: EntryDetail; onDone: () => void }) {
       if (field === 'key' || field === 'secret') {
         setServerError({ field, message: failure.message })
         setError(null)
-      } else setError(failure.message)
+      } else setError(withNextStep(failure.message))
       if (errorCode(e) === 'CHANGED_ELSEWHERE') await reload().catch(() => undefined)
     } finally {
       setBusy(false)

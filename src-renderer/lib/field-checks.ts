@@ -212,3 +212,16 @@ export function fieldOfError(field: string | undefined, message: string): FieldN
   if (/project id/i.test(message)) return 'projectId'
   return null
 }
+
+/**
+ * A provider's refusal, as the provider words it, with what to do next when its words leave that
+ * out (BlazeMeter's own message only states the limit).
+ */
+export function withNextStep(message: string): string {
+  if (/exceeds the maximum allowed by your account settings/.test(message))
+    return `${message} Pick an earlier expiry date.`
+  if (/keys must have an expiry\.$/.test(message)) return `${message} Pick one of the expirations.`
+  if (/can expire after at most \d+ days\.$/.test(message))
+    return `${message} Pick one of the expirations offered.`
+  return message
+}

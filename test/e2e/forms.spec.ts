@@ -95,6 +95,15 @@ test('dates, tags, notes, Wellows project ids and BlazeMeter id:secret: said nex
   await send()
   await expect(id).toHaveAccessibleDescription(/Before the colon goes the key id/)
   await expect(form).not.toContainText(/secret is required|Too small|Too big|expected|at most 9007/)
+  // BlazeMeter's own refusal of a far expiry, with what to do added.
+  await id.fill('0123456789abcdef01234567')
+  await form.getByLabel('Key secret').fill('ab'.repeat(36))
+  await form.getByLabel('Expires on (optional)').fill('2099-01-01')
+  await send()
+  await expect(form.getByRole('alert')).toContainText(
+    /account settings .*Pick an earlier expiry date/,
+  )
+  await form.getByLabel('Expires on (optional)').fill('')
 
   // A key of an unusual shape is kept, with a hint under the field, not an error.
   await form.getByLabel('Provider').selectOption({ label: 'WebPageTest' })

@@ -13,6 +13,7 @@ import {
   rotationProblem,
   secretProblem,
   tagsProblem,
+  withNextStep,
 } from '../../src-renderer/lib/field-checks'
 import { createRouter } from '../../src-main/ipc/router'
 import type { AppServices } from '../../src-main/services/app-services'
@@ -100,6 +101,17 @@ describe('checks beyond the key', () => {
     expect(rotationProblem('')).toBeNull()
     expect(rotationProblem('90')).toBeNull()
     expect(fieldOfError('patch.rotationPolicyDays', 'x')).toBe('rotation')
+  })
+  it('adds what to do to a provider refusal that only states the limit', () => {
+    expect(
+      withNextStep(
+        'The expiration period exceeds the maximum allowed by your account settings (10 years).',
+      ),
+    ).toMatch(/\(10 years\)\. Pick an earlier expiry date\.$/)
+    expect(withNextStep('Userplane keys must have an expiry.')).toMatch(/Pick one of/)
+    expect(withNextStep('Delete a key you no longer use first.')).toBe(
+      'Delete a key you no longer use first.',
+    )
   })
   it('puts a date problem on the date it is about', () => {
     const now = Date.UTC(2026, 5, 1)
