@@ -5,20 +5,10 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import type { Settings } from '../../src-main/ipc/contract'
 import { passwordStrength } from '../lib/format'
+import { parseThresholds, settingsProblems, type SettingsText } from '../lib/settings-checks'
 import { useSession } from '../stores/session'
 import { useUi } from '../stores/ui'
 import { ErrorLine, PasswordField, TextField } from './fields'
-
-/** "30, 14, 7, 1" → [30, 14, 7, 1], or null when any part is not a positive whole number. */
-export function parseThresholds(text: string): number[] | null {
-  const parts = text
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-  const days = parts.map(Number)
-  if (days.some((d) => !Number.isInteger(d) || d <= 0)) return null
-  return [...new Set(days)].sort((a, b) => b - a)
-}
 
 export function SettingsView() {
   const settings = useUi((s) => s.settings)
@@ -50,12 +40,19 @@ function SettingsForm(props: { settings: Settings }) {
   // The tray and the login item belong to the desktop app; browser mode has neither.
   const desktop = useSession((s) => s.info?.mode === 'desktop')
   const [problem, setProblem] = useState<string | null>(null)
+  /** Fields left once (or all, after a submit): their errors show and follow the typing. */
+  const [touched, setTouched] = useState<ReadonlySet<keyof SettingsText>>(new Set())
+  const checks = settingsProblems({ autoLock, clipboard, thresholds, history })
+  const fieldError = (name: keyof SettingsText) => (touched.has(name) ? checks[name] : undefined)
+  const leave = (name: keyof SettingsText) => () => setTouched((prev) => new Set(prev).add(name))
 
   async function submit(event: FormEvent) {
     event.preventDefault()
     const days = parseThresholds(thresholds)
-    if (!days)
-      return setProblem('Reminder thresholds are whole numbers of days, e.g. 30, 14, 7, 1.')
+    if (!days || Object.keys(checks).length > 0) {
+      setTouched(new Set(['autoLock', 'clipboard', 'thresholds', 'history']))
+      return setProblem('Fix the fields marked above, then save again.')
+    }
     setProblem(null)
     const ok = await useUi.getState().saveSettings({
       autoLockMinutes: Number(autoLock),
@@ -69,7 +66,8 @@ function SettingsForm(props: { settings: Settings }) {
   }
 
   return (
-    <form className="card grid-form" onSubmit={submit} aria-labelledby="settings-title">
+    // noValidate: the fields say what is wrong in our words, under them, not in a browser bubble.
+    <form className="card grid-form" onSubmit={submit} aria-labelledby="settings-title" noValidate>
       <h1 id="settings-title" className="wide">
         Settings
       </h1>
@@ -79,6 +77,8 @@ function SettingsForm(props: { settings: Settings }) {
         min={0}
         value={autoLock}
         onChange={setAutoLock}
+        onBlur={leave('autoLock')}
+        error={fieldError('autoLock')}
       />
       <TextField
         label="Clear clipboard after (seconds)"
@@ -86,14 +86,24 @@ function SettingsForm(props: { settings: Settings }) {
         min={5}
         value={clipboard}
         onChange={setClipboard}
+        onBlur={leave('clipboard')}
+        error={fieldError('clipboard')}
       />
-      <TextField label="Remind before expiry (days)" value={thresholds} onChange={setThresholds} />
+      <TextField
+        label="Remind before expiry (days)"
+        value={thresholds}
+        onChange={setThresholds}
+        onBlur={leave('thresholds')}
+        error={fieldError('thresholds')}
+      />
       <TextField
         label="Previous keys kept per entry"
         type="number"
         min={0}
         value={history}
         onChange={setHistory}
+        onBlur={leave('history')}
+        error={fieldError('history')}
       />
       <label className="check wide">
         <input
