@@ -29,7 +29,7 @@ describe('readRowExtra', () => {
   it('reads any other shape as the query wrote it, as text', () => {
     expect(readRowExtra(...at('-5|2'))).toMatchObject({ updatedAt: -5, version: 2 })
     expect(readRowExtra(...at('12.5|3'))).toMatchObject({ updatedAt: 12.5, version: 3 })
-    expect(readRowExtra(...at('99999999999999999|1')).updatedAt).toBe(99999999999999999)
+    expect(readRowExtra(...at('99999999999999999|1')).updatedAt).toBe(Number('99999999999999999'))
     expect(readRowExtra(...at('12|')).version).toBe(0)
     expect(readRowExtra(...at('12')).version).toBeNaN()
   })
