@@ -3,7 +3,7 @@
  * rotate, and (Similarweb, Userplane) activate / deactivate. A key held in the vault keeps its
  * entry in step (main does that); revoking asks for a second click, it cannot be undone.
  */
-import { useState } from 'react'
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import type { KeyServerKey } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
 import { styleLabel } from '../lib/styles'
@@ -114,6 +114,23 @@ function KeyButtons(props: {
 }) {
   const { k, busy } = props
   const named = (verb: string) => `${verb} “${k.name}”`
+  // The question replaces the Revoke button; when it closes, focus goes back to that button.
+  const revokeRef = useRef<HTMLButtonElement>(null)
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  const asked = useRef(false)
+  useEffect(() => {
+    if (props.confirming) {
+      asked.current = true
+      // Focus starts on the safe answer (the Revoke button it replaced is gone).
+      cancelRef.current?.focus()
+    } else if (asked.current) {
+      asked.current = false
+      revokeRef.current?.focus()
+    }
+  }, [props.confirming])
+  const escape = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') props.onConfirm(false)
+  }
   if (props.confirming)
     return (
       <>
@@ -121,11 +138,17 @@ function KeyButtons(props: {
           type="button"
           className="danger"
           disabled={busy}
+          onKeyDown={escape}
           onClick={() => props.onAct('revoke')}
         >
           {named('Confirm revoke of')}
         </button>
-        <button type="button" onClick={() => props.onConfirm(false)}>
+        <button
+          type="button"
+          ref={cancelRef}
+          onKeyDown={escape}
+          onClick={() => props.onConfirm(false)}
+        >
           Cancel
         </button>
       </>
@@ -152,6 +175,7 @@ function KeyButtons(props: {
       )}
       <button
         type="button"
+        ref={revokeRef}
         disabled={busy}
         aria-label={named('Revoke')}
         onClick={() => props.onConfirm(true)}

@@ -1,5 +1,5 @@
 /** The key server's namespaces: pick one for the view, create, reset, delete; its base URLs. */
-import { useRef, useState, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { Copy } from 'lucide-react'
 import type { KeyServerNamespace } from '../../src-main/ipc/contract'
 import { errorMessage } from '../api'
@@ -15,6 +15,20 @@ export function KeyServerNamespaces() {
   const selected = useKeyServer((s) => s.namespace)
   const [newName, setNewName] = useState('')
   const [confirming, setConfirming] = useState<'reset' | 'delete' | null>(null)
+  // A question asked replaces its button; when it closes, focus goes back to that button.
+  const askedBy = useRef<'reset' | 'delete' | null>(null)
+  const resetRef = useRef<HTMLButtonElement>(null)
+  const deleteRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (confirming) askedBy.current = confirming
+    else if (askedBy.current) {
+      ;(askedBy.current === 'delete' ? deleteRef : resetRef).current?.focus()
+      askedBy.current = null
+    }
+  }, [confirming])
+  const escape = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') setConfirming(null)
+  }
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const current = namespaces.find((n) => n.name === selected)
@@ -66,6 +80,7 @@ export function KeyServerNamespaces() {
               type="button"
               className="danger"
               disabled={busy}
+              onKeyDown={escape}
               onClick={() =>
                 void run(
                   () =>
@@ -82,17 +97,28 @@ export function KeyServerNamespaces() {
                 ? `Confirm reset of “${selected}”`
                 : `Confirm delete of “${selected}”`}
             </button>
-            <button type="button" onClick={() => setConfirming(null)}>
+            {/* Focus starts on the safe answer; Escape is Cancel. */}
+            <button type="button" autoFocus onKeyDown={escape} onClick={() => setConfirming(null)}>
               Cancel
             </button>
           </>
         ) : (
           <>
-            <button type="button" disabled={busy} onClick={() => setConfirming('reset')}>
+            <button
+              type="button"
+              ref={resetRef}
+              disabled={busy}
+              onClick={() => setConfirming('reset')}
+            >
               Reset namespace
             </button>
             {selected !== DEFAULT_NAMESPACE && (
-              <button type="button" disabled={busy} onClick={() => setConfirming('delete')}>
+              <button
+                type="button"
+                ref={deleteRef}
+                disabled={busy}
+                onClick={() => setConfirming('delete')}
+              >
                 Delete namespace
               </button>
             )}

@@ -2,7 +2,7 @@
  * Every dialog and panel of a key is closed by Escape, and focus goes back to the button that
  * opened it, so a keyboard user is never left at the top of the page.
  */
-import { addKey, createVault, expect, test } from './fixtures'
+import { addKey, createVault, expect, openView, test } from './fixtures'
 
 test('Escape closes the delete question and the rotate, edit and history panels, focus returned', async ({
   app: page,
@@ -58,4 +58,37 @@ test('Escape closes the delete question and the rotate, edit and history panels,
   }
   // The key is still there: Escape cancelled, it deleted nothing.
   await expect(page.getByRole('option', { name: /escape-key/ })).toBeVisible()
+})
+
+test('the key server’s revoke and reset questions: Cancel focused, Escape closes, focus returned', async ({
+  app: page,
+}) => {
+  await createVault(page)
+  await openView(page, 'Key server')
+  await page.getByLabel('Style').selectOption({ label: 'Similarweb' })
+  await page.getByLabel('Key name').fill('escape-report')
+  await page.getByRole('button', { name: 'Issue key' }).click()
+  await expect(page.getByRole('status')).toContainText('Issued “escape-report”')
+
+  const row = page
+    .getByRole('table', { name: /Issued keys in “default”/ })
+    .getByRole('row', { name: /escape-report/ })
+  const revoke = row.getByRole('button', { name: 'Revoke “escape-report”' })
+  await revoke.focus()
+  await page.keyboard.press('Enter')
+  await expect(row.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(row.getByRole('button', { name: /Confirm revoke/ })).toHaveCount(0)
+  await expect(revoke).toBeFocused()
+  await expect(row).toContainText('active')
+
+  const reset = page.getByRole('button', { name: 'Reset namespace' })
+  await reset.focus()
+  await page.keyboard.press('Enter')
+  const confirm = page.getByRole('button', { name: /Confirm reset of/ })
+  await expect(confirm).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Cancel' })).toBeFocused()
+  await page.keyboard.press('Escape')
+  await expect(confirm).toHaveCount(0)
+  await expect(reset).toBeFocused()
 })
