@@ -62,3 +62,24 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   }
 }
+
+/** An admin API call against one instance: its status and parsed JSON body (null when empty). */
+export async function adminOn(
+  server: { url: string },
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  })
+  const text = await res.text()
+  return { status: res.status, body: text ? JSON.parse(text) : null }
+}

@@ -13,7 +13,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startKeyServer, type KeyServerHandle } from '../../src-main/keyserver'
 import type { Json } from './helpers'
-import { PG_PASSWORD, startPostgres, type TestPostgres } from './postgres-helper'
+import { PG_PASSWORD, startPostgres, type TestPostgres, adminOn } from './postgres-helper'
 
 const TOKEN = 'test-admin-token-0123456789'
 const root = resolve(import.meta.dirname, '../..')
@@ -56,22 +56,13 @@ async function pair(extra: { now?: () => number } = {}) {
   return { url, a, b }
 }
 
-async function admin(
+function admin(
   s: KeyServerHandle,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${s.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : null }
+  return adminOn(s, TOKEN, method, path, body)
 }
 
 async function issue(s: KeyServerHandle, body: object, query = ''): Promise<Json> {

@@ -10,7 +10,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startKeyServer, type KeyServerHandle } from '../../src-main/keyserver'
 import type { Json } from './helpers'
-import { startPostgres, type TestPostgres } from './postgres-helper'
+import { startPostgres, type TestPostgres, adminOn } from './postgres-helper'
 
 const TOKEN = 'test-admin-token-limits-0123456789'
 let postgres: TestPostgres
@@ -40,22 +40,13 @@ async function pair(): Promise<{ url: string; a: KeyServerHandle; b: KeyServerHa
   return { url, a, b }
 }
 
-async function admin(
+function admin(
   s: KeyServerHandle,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${s.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  })
-  const text = await res.text()
-  return { status: res.status, body: text ? JSON.parse(text) : null }
+  return adminOn(s, TOKEN, method, path, body)
 }
 
 /** `n` calls on each instance, all in flight at once (interleaved A, B, A, B, …). */
