@@ -4,12 +4,7 @@
  * the request and then applies its fault rules; with no rules that is one property check, so
  * the hot path pays nothing for the feature.
  */
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-} from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SERVER_STYLES, type ServerStyle } from '../providers'
 import { logRequest } from './context'
 import { faultReply } from './fault-replies'
@@ -100,22 +95,51 @@ function mountProviders(scope: FastifyInstance): void {
   registerProviderDocs(scope)
 }
 
-/** Every place a provider client may carry its key (each style reads one or two of them). */
+const CREDENTIAL_HEADERS = ['x-wpt-api-key', 'x-api-key', 'api-key']
+const BEARER = /^Bearer\s+(\S+)$/i
+const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)$/i
+/**
+ * Authorization headers already parsed (header → the Bearer token or decoded Basic `id:secret`,
+ * '' for neither), so a client repeating its header is not parsed and decoded again on every
+ * request; bounded like KeyRepository's recent digests.
+ */
+const parsedAuthorization = new Map<string, string>()
+const RECENT_AUTHORIZATION = 1024
+
+function authorizationCredential(header: string): string {
+  let credential = parsedAuthorization.get(header)
+  if (credential === undefined) {
+    const trimmed = header.trim()
+    // The two schemes exclude each other.
+    const basic = BASIC.exec(trimmed)
+    credential = basic
+      ? Buffer.from(basic[1]!, 'base64').toString('utf8')
+      : (BEARER.exec(trimmed)?.[1] ?? '')
+    // An oversized header (no credential of ours is that long) is not worth the memory.
+    if (header.length > 1024) return credential
+    if (parsedAuthorization.size >= RECENT_AUTHORIZATION) parsedAuthorization.clear()
+    parsedAuthorization.set(header, credential)
+  }
+  return credential
+}
+
+function addCredential(out: string[], v: unknown): void {
+  const s = Array.isArray(v) ? v[0] : v
+  if (typeof s !== 'string' || s.length > 512) return
+  const trimmed = s.trim()
+  if (trimmed !== '') out.push(trimmed)
+}
+
+/**
+ * Every place a provider client may carry its key (each style reads one or two of them). Run
+ * for every request on a shared backend, so it allocates little.
+ */
 export function presentedCredentials(req: FastifyRequest): string[] {
   const out: string[] = []
-  const add = (v: unknown) => {
-    const s = Array.isArray(v) ? v[0] : v
-    if (typeof s === 'string' && s.trim() !== '' && s.length <= 512) out.push(s.trim())
-  }
-  for (const name of ['x-wpt-api-key', 'x-api-key', 'api-key']) add(req.headers[name])
-  add((req.query as Record<string, unknown> | undefined)?.api_key)
+  for (const name of CREDENTIAL_HEADERS) addCredential(out, req.headers[name])
+  addCredential(out, (req.query as Record<string, unknown> | undefined)?.api_key)
   const auth = req.headers.authorization
-  if (typeof auth === 'string') {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(auth.trim())
-    if (bearer) add(bearer[1])
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth.trim())
-    if (basic) add(Buffer.from(basic[1]!, 'base64').toString('utf8'))
-  }
+  if (typeof auth === 'string') addCredential(out, authorizationCredential(auth))
   return out
 }
 
@@ -123,9 +147,11 @@ export function presentedCredentials(req: FastifyRequest): string[] {
  * On a shared backend the key index is a cache: a credential it does not know may have been
  * issued by another instance a moment ago. Look such credentials up in storage (one query for
  * all of a request's candidates) before the handler judges them. A callback hook, not an async
- * one: a known key continues synchronously, and only a miss waits for the database.
+ * one: a known key continues synchronously, and only a miss waits for the database. It runs
+ * on every request of a shared backend, from the onRequest hook once the faults let the request
+ * through (no hook stage of its own), so the known-key path must stay cheap.
  */
-function lookUpMisses(req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
+function lookUpMisses(req: FastifyRequest, done: () => void) {
   const ctx = req.kwCtx
   if (!ctx) return done()
   const misses = presentedCredentials(req).filter((c) => !ctx.keys.findByCredential(c))
@@ -163,9 +189,8 @@ export function registerProviders(
     scope.addHook('onRequest', (req, reply, done) => {
       const ns = registry.default
       req.kwCtx = ns.ctx
-      applyFaults(ns, req, reply, done)
+      applyFaults(ns, req, reply, shared ? () => lookUpMisses(req, done) : done)
     })
-    if (shared) scope.addHook('preHandler', lookUpMisses)
     mountProviders(scope)
   })
   void app.register(
@@ -180,14 +205,13 @@ export function registerProviders(
             return
           }
           req.kwCtx = ns.ctx
-          applyFaults(ns, req, reply, done)
+          applyFaults(ns, req, reply, shared ? () => lookUpMisses(req, done) : done)
         }
         const known = registry.get(name)
         // Only a namespace this instance has not seen waits for storage (made on another one).
         if (known || !shared) return enter(known)
         registry.find(name).then(enter, () => enter(undefined))
       })
-      if (shared) scope.addHook('preHandler', lookUpMisses)
       mountProviders(scope)
     },
     { prefix: '/ns/:ns' },
