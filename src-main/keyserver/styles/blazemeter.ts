@@ -26,14 +26,31 @@ const forbidden = {
   result: null,
 }
 
+/**
+ * Authorization headers already decoded (header → `id:secret` or ''), so a client repeating its
+ * header is not matched and base64-decoded again on every request; bounded, cleared when full.
+ */
+const decodedHeaders = new Map<string, string>()
+const RECENT_HEADERS = 1024
+
+function decodeBasic(auth: string): string {
+  let pair = decodedHeaders.get(auth)
+  if (pair !== undefined) return pair
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)
+  const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : ''
+  pair = decoded.includes(':') ? decoded : ''
+  // An oversized header (no credential of ours is that long) is not worth the memory.
+  if (auth.length <= 1024) {
+    if (decodedHeaders.size >= RECENT_HEADERS) decodedHeaders.clear()
+    decodedHeaders.set(auth, pair)
+  }
+  return pair
+}
+
 /** The `id:secret` pair of a Basic header or X-Api-Key, or undefined/'' when absent or malformed. */
 function basicCredential(req: FastifyRequest): string | undefined {
   const auth = header(req, 'authorization')
-  if (auth === undefined) return header(req, 'x-api-key')
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)
-  if (!m) return ''
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
-  return decoded.includes(':') ? decoded : ''
+  return auth === undefined ? header(req, 'x-api-key') : decodeBasic(auth)
 }
 
 export type Handler = (
@@ -78,13 +95,11 @@ const startTest: Handler = (req, reply, ctx, verdict) => {
   const testId = (req.params as { testId: string }).testId
   if (!/^\d{1,12}$/.test(testId)) {
     logRequest(ctx, req, STYLE, verdict, 404, 'not-found')
-    return reply
-      .code(404)
-      .send({
-        api_version: 4,
-        error: { code: 404, message: 'Not Found: Test not found' },
-        result: null,
-      })
+    return reply.code(404).send({
+      api_version: 4,
+      error: { code: 404, message: 'Not Found: Test not found' },
+      result: null,
+    })
   }
   if (key.readOnly) {
     logRequest(ctx, req, STYLE, verdict, 403, 'forbidden')
