@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SERVER_STYLES, type ServerStyle } from '../providers'
+import { parseAuthorization } from './authorization'
 import { logRequest } from './context'
 import { faultReply } from './fault-replies'
 import { registerProviderDocs } from './provider-openapi'
@@ -96,31 +97,10 @@ function mountProviders(scope: FastifyInstance): void {
 }
 
 const CREDENTIAL_HEADERS = ['x-wpt-api-key', 'x-api-key', 'api-key']
-const BEARER = /^Bearer\s+(\S+)$/i
-const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)$/i
-/**
- * Authorization headers already parsed (header → the Bearer token or decoded Basic `id:secret`,
- * '' for neither), so a client repeating its header is not parsed and decoded again on every
- * request; bounded like KeyRepository's recent digests.
- */
-const parsedAuthorization = new Map<string, string>()
-const RECENT_AUTHORIZATION = 1024
-
+/** A Bearer token or the decoded Basic `id:secret` of a header ('' for neither). */
 function authorizationCredential(header: string): string {
-  let credential = parsedAuthorization.get(header)
-  if (credential === undefined) {
-    const trimmed = header.trim()
-    // The two schemes exclude each other.
-    const basic = BASIC.exec(trimmed)
-    credential = basic
-      ? Buffer.from(basic[1]!, 'base64').toString('utf8')
-      : (BEARER.exec(trimmed)?.[1] ?? '')
-    // An oversized header (no credential of ours is that long) is not worth the memory.
-    if (header.length > 1024) return credential
-    if (parsedAuthorization.size >= RECENT_AUTHORIZATION) parsedAuthorization.clear()
-    parsedAuthorization.set(header, credential)
-  }
-  return credential
+  const parts = parseAuthorization(header.trim())
+  return parts.basic ?? parts.bearer ?? ''
 }
 
 function addCredential(out: string[], v: unknown): void {

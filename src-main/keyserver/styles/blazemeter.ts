@@ -5,6 +5,7 @@
  * The account/workspace/project/test walk real clients do lives in blazemeter-workspace.ts.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { parseAuthorization } from '../authorization'
 import { defaultProjectOf, registerBlazemeterWorkspace } from './blazemeter-workspace'
 import {
   acceptRequest,
@@ -26,25 +27,10 @@ const forbidden = {
   result: null,
 }
 
-/**
- * Authorization headers already decoded (header → `id:secret` or ''), so a client repeating its
- * header is not matched and base64-decoded again on every request; bounded, cleared when full.
- */
-const decodedHeaders = new Map<string, string>()
-const RECENT_HEADERS = 1024
-
+/** The `id:secret` of a Basic header, or '' for another scheme or a value without a colon. */
 function decodeBasic(auth: string): string {
-  let pair = decodedHeaders.get(auth)
-  if (pair !== undefined) return pair
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth)
-  const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : ''
-  pair = decoded.includes(':') ? decoded : ''
-  // An oversized header (no credential of ours is that long) is not worth the memory.
-  if (auth.length <= 1024) {
-    if (decodedHeaders.size >= RECENT_HEADERS) decodedHeaders.clear()
-    decodedHeaders.set(auth, pair)
-  }
-  return pair
+  const pair = parseAuthorization(auth).basic
+  return pair !== null && pair.includes(':') ? pair : ''
 }
 
 /** The `id:secret` pair of a Basic header or X-Api-Key, or undefined/'' when absent or malformed. */
